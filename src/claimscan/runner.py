@@ -1,0 +1,213 @@
+"""Run claimscan over files and folders: discovery, worker processes,
+per-document limits, progress, resumable streamed output.
+
+Input files are processed in discovery order and written in that order, so
+the tables are byte-identical whatever the number of workers.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import DocumentTimeout
+from .pipeline import DocumentRows, failed_rows, load, process_batch
+from .readers import DEFAULT_MAX_BYTES, FailedDocument, discover, read_file
+from .writers import TableWriter
+
+DEFAULT_TIMEOUT = 300  # seconds per document
+
+
+@dataclass
+class RunOptions:
+    inputs: list[Path]
+    out: Path = Path("data/processed")
+    format: str = "csv"
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    glob: str | None = None
+    text_field: str | None = None
+    id_field: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = DEFAULT_TIMEOUT
+    model: Path | None = None
+    quiet: bool = False
+
+
+@dataclass
+class RunSummary:
+    documents: int
+    failed: int
+    sentences: int
+    entities: int
+    words: int
+    seconds: float
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+# The pipeline each worker uses: loaded once in the parent, inherited by forked workers.
+_NLP = None
+_OPTIONS: RunOptions | None = None
+
+
+def process_unit(unit: tuple[str, str]) -> list[DocumentRows]:
+    """Read one input file and turn each of its documents into rows."""
+    path, doc_id = unit
+    options = _OPTIONS
+    results: list[DocumentRows] = []
+    try:
+        documents = read_file(Path(path), doc_id, text_field=options.text_field, id_field=options.id_field,
+                              max_bytes=options.max_bytes)
+        for document in documents:
+            if isinstance(document, FailedDocument):
+                results.append(failed_rows(document))
+                continue
+            try:
+                with time_limit(options.timeout):
+                    results.extend(process_batch(_NLP, [document]))
+            except DocumentTimeout as error:
+                results.append(failed_rows(FailedDocument(document.doc_id, document.path, document.format,
+                                                          str(error))))
+    except DocumentTimeout as error:
+        results.append(failed_rows(FailedDocument(doc_id, path, Path(path).suffix.lstrip(".").lower(), str(error))))
+    except Exception as error:  # a reader bug must not stop the run
+        results.append(failed_rows(FailedDocument(doc_id, path, Path(path).suffix.lstrip(".").lower(),
+                                                  f"{type(error).__name__}: {error}".splitlines()[0])))
+    return results
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise DocumentTimeout in this (main) thread after `seconds`."""
+    if not seconds or seconds <= 0:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise DocumentTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def fingerprint(options: RunOptions, units: list[tuple[str, str]]) -> dict:
+    """What decides the output: a resumed run must match it exactly."""
+    files = []
+    for path, doc_id in units:
+        try:
+            stat = os.stat(path)
+            files.append([doc_id, stat.st_size, stat.st_mtime_ns])
+        except OSError:
+            files.append([doc_id, -1, -1])
+    model = options.model
+    return {
+        "version": __version__,
+        "format": options.format,
+        "text_field": options.text_field,
+        "id_field": options.id_field,
+        "max_bytes": options.max_bytes,
+        "model": str(model.resolve()) if model else None,
+        "files": files,
+    }
+
+
+def run(options: RunOptions, nlp=None) -> RunSummary:
+    """Process every input; write the tables to `options.out`."""
+    global _NLP, _OPTIONS
+    started = time.perf_counter()
+    units = [(str(path), doc_id) for path, doc_id in discover(options.inputs, options.glob)]
+    options.out.mkdir(parents=True, exist_ok=True)
+    writer = TableWriter(options.out, fingerprint(options, units))
+    done = writer.open()
+    _OPTIONS = options
+    _NLP = nlp or load(options.model)
+    todo = units[done:]
+    total_bytes = sum(_size(path) for path, _ in units)
+    words = 0
+    with Progress(len(units), done, total_bytes, enabled=not options.quiet and sys.stderr.isatty()) as progress:
+        try:
+            for unit, results in zip(todo, _results(todo, options.workers)):
+                writer.add_unit(results)
+                n_words = sum(r.n_words for r in results)
+                words += n_words
+                progress.advance(_size(unit[0]), n_words)
+        except BaseException:
+            writer.close()
+            raise
+    seconds = time.perf_counter() - started
+    summary = {
+        "claimscan_version": __version__,
+        "inputs": [str(p) for p in options.inputs],
+        "options": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(options).items()
+                    if k not in ("inputs", "quiet", "workers")},
+    }
+    writer.finish(options.format, summary)
+    counts = writer.counts
+    return RunSummary(counts["documents"], counts["failed"], counts["sentences"], counts["entities"], words, seconds)
+
+
+def _results(units: list[tuple[str, str]], workers: int):
+    """Rows per unit, in order, from this process or from forked workers."""
+    if workers <= 1 or len(units) <= 1:
+        for unit in units:
+            yield process_unit(unit)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(process_unit, units, chunksize=1)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+class Progress:
+    """Documents done, words/s and ETA on stderr, when it is a terminal."""
+
+    def __init__(self, total_units: int, done_units: int, total_bytes: int, enabled: bool):
+        self.enabled = enabled
+        self.total_bytes = max(total_bytes, 1)
+        self.words = 0
+        self.started = time.perf_counter()
+        if enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as RichProgress
+            from rich.console import Console
+
+            self._bar = RichProgress(
+                TextColumn("files"), MofNCompleteColumn(), BarColumn(), TextColumn("{task.fields[rate]}"),
+                TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+            )
+            self._task = self._bar.add_task("run", total=total_units, completed=done_units, rate="")
+
+    def __enter__(self):
+        if self.enabled:
+            self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self._bar.__exit__(*exc)
+
+    def advance(self, n_bytes: int, n_words: int) -> None:
+        if not self.enabled:
+            return
+        self.words += n_words
+        rate = self.words / max(time.perf_counter() - self.started, 1e-9)
+        self._bar.update(self._task, advance=1, rate=f"{rate:,.0f} words/s")

@@ -1,0 +1,317 @@
+"""Sentence segmentation for web health text: block structure first, then
+sentence ends inside each block (annotation guidelines §1).
+
+`segment_text` is the algorithm, a pure function on a string; `Segmenter` is
+the spaCy component around it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+from spacy.attrs import SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import extensions
+from .paths import DATA_DIR
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    section: str
+    is_heading: bool = False
+
+
+# --------------------------------------------------------------------------- rules
+@dataclass(frozen=True)
+class SegmentationRules:
+    """Abbreviation lists that decide whether a full stop ends a sentence."""
+
+    never_final: frozenset[str]  # "e.g", "dr": a following capitalised word never starts a sentence
+    maybe_final: frozenset[str]  # "u.s", "etc": ends a sentence when a function word follows
+    sentence_starters: frozenset[str]  # lower-cased function words that open sentences
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "SegmentationRules":
+        allowed = {"never_final", "maybe_final", "sentence_starters"}
+        unknown = set(data) - allowed
+        if unknown:
+            raise ValueError(f"unknown keys in segmentation rules: {sorted(unknown)}")
+        missing = allowed - set(data)
+        if missing:
+            raise ValueError(f"missing keys in segmentation rules: {sorted(missing)}")
+        return cls(
+            never_final=frozenset(a.lower().rstrip(".") for a in data["never_final"]),
+            maybe_final=frozenset(a.lower().rstrip(".") for a in data["maybe_final"]),
+            sentence_starters=frozenset(w.lower() for w in data["sentence_starters"]),
+        )
+
+
+@lru_cache(maxsize=None)
+def load_rules(path: Path = DATA_DIR / "segmentation_rules.json") -> SegmentationRules:
+    return SegmentationRules.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+# --------------------------------------------------------------------------- blocks
+# Line breaks of every kind Python's str.splitlines knows.
+_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*")
+_BLOCK_MARKUP = re.compile(
+    r"""\s*(?:
+        (?P<heading>\#{1,6})(?:\s+|$)                      # markdown ATX heading
+      | (?P<quote>(?:>\s*)+)                               # blockquote
+      | (?P<list>[-*+•●▪‣◦·–—]|\d{1,3}[.)]|[a-z]\)|\(\w{1,3}\))\s+  # list marker
+    )*""",
+    re.VERBOSE,
+)
+_RULE_LINE = re.compile(r"\s*(?:[-*_=~]\s*){3,}\s*$")  # --- *** ___ === (rules, setext underlines)
+_TABLE_RULE = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_FENCE = re.compile(r"\s*(```|~~~)")
+_TERMINAL_END = re.compile(r"""[.!?…]["'”’»)\]]*\s*$""")
+# A line at least this long that stops mid-sentence and is followed by a lower-case
+# line is hard-wrapped prose (markdown, e-mail, plain-text exports), not two units.
+SOFT_WRAP_MIN_LINE = 40
+_TRAILING_HASHES = re.compile(r"\s+#+\s*$")
+
+
+def _lines(text: str) -> Iterable[tuple[int, int]]:
+    """(start, end) of every line, without its line break."""
+    for m in _LINE.finditer(text):
+        if m.start() == m.end() and m.start() > 0 and text[m.start() - 1] not in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029":
+            continue  # finditer's empty match after a non-empty line
+        yield m.start(), m.end()
+
+
+# --------------------------------------------------------------------------- sentences
+_CLOSERS = "\"'”’»)]"
+# A candidate end: terminal punctuation, closing quotes/brackets, bracketed citations.
+_END = re.compile(
+    r"""(?:[.!?]+|…|\.\s\.\s\.)          # . ! ? ?! ... …
+        [\"'”’»)\]]*                      # closing quotes and brackets stay with the sentence
+        (?:\[\d+(?:[,–-]\s?\d+)*\])*      # reference markers like [3] or [2,5]
+        (?=\s|$)""",
+    re.VERBOSE,
+)
+# A full stop glued to the next sentence: "effects.The next"
+_GLUED = re.compile(r"(?<=[a-z]{3}[.!?])(?=[A-Z][a-z])")
+_WORD_BEFORE = re.compile(r"([\w.'’-]*)$")
+_WORD_AFTER = re.compile(r"\s*[\"'“‘«(\[]*([\w'’-]*)")
+
+
+def _ends_sentence(text: str, end_start: int, end_stop: int, line_end: int, rules: SegmentationRules) -> bool:
+    """Does the terminal punctuation at text[end_start:end_stop] end a sentence?"""
+    if end_stop >= line_end or not text[end_stop:line_end].strip():
+        return True
+    punct = text[end_start]
+    after = _WORD_AFTER.match(text, end_stop, line_end)
+    next_word = after.group(1) if after else ""
+    first = text[after.end(0) - len(next_word)] if next_word else text[end_stop:line_end].lstrip()[:1]
+    if punct in "!?":
+        return not first.islower()
+    ellipsis = punct == "…" or text.startswith("...", end_start) or text.startswith(". .", end_start)
+    if ellipsis:
+        return first.isupper() or first in "\"“‘«("
+    if text[end_start + 1:end_stop].strip(_CLOSERS + "[]0123456789,–- "):
+        return True  # "?!" or similar
+    word = _WORD_BEFORE.search(text, 0, end_start).group(1).lower()
+    word = word.lstrip("'’-").rstrip(".")
+    if first.isdigit():
+        # "Fig. 2", "No. 5", "approx. 3 mg" continue; "... in 2019. 2020 saw ..." ends
+        return not (word in rules.never_final or word in rules.maybe_final or len(word) <= 2)
+    if first.islower():
+        # "approx. twice", "e.g. kratom" continue; "lol. i tried it" ends
+        return len(word) >= 4 and word.isalpha() and word not in rules.never_final and word not in rules.maybe_final
+    if word in rules.never_final:
+        return False
+    # a lone capital is an initial ("J. Smith"), unless it is a unit after a number ("5 g. Higher")
+    is_initial = len(word) == 1 and word.isalpha() and not re.search(r"\d\s?$", text[max(0, end_start - 3):end_start - 1])
+    if word in rules.maybe_final or is_initial or ("." in word and all(len(p) <= 2 for p in word.split("."))):
+        # "U.S. The legality" ends; "U.S. Food and Drug" and "J. Smith" continue
+        return next_word.lower() in rules.sentence_starters
+    return True
+
+
+def _split_unit(text: str, start: int, end: int, rules: SegmentationRules) -> list[tuple[int, int]]:
+    """Split one line's content into sentence spans (whitespace trimmed)."""
+    spans = []
+    cursor = start
+    cuts = [m.end() for m in _END.finditer(text, start, end) if _ends_sentence(text, m.start(), m.end(), end, rules)]
+    cuts += [m.start() for m in _GLUED.finditer(text, start, end)]
+    for cut in sorted(set(cuts)):
+        if cut <= cursor:
+            continue
+        spans.append((cursor, cut))
+        cursor = cut
+    if cursor < end:
+        spans.append((cursor, end))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e and not _is_markup_only(text[s:e]):
+            out.append((s, e))
+    return out
+
+
+def _is_markup_only(piece: str) -> bool:
+    return not any(ch.isalnum() for ch in piece)
+
+
+def _looks_like_heading(content: str) -> bool:
+    """A short capitalised line with no terminal punctuation (text follows it)."""
+    stripped = content.strip()
+    if not stripped or _TERMINAL_END.search(stripped) or stripped[-1] in ",;:":
+        return False
+    if len(stripped.split()) > 20:
+        return False
+    first = stripped.lstrip("\"'“‘«([")[:1]
+    return first.isupper() or first.isdigit()
+
+
+def segment_text(
+    text: str,
+    headings: Iterable[int] = (),
+    rules: SegmentationRules | None = None,
+) -> list[Sentence]:
+    """Split `text` into sentences with exact character offsets.
+
+    `headings` are offsets of line starts known (from markup) to be headings.
+    List markers, heading marks and quote marks stay outside the spans; every
+    span is non-empty, trimmed of whitespace, and spans never overlap.
+    """
+    rules = rules or load_rules()
+    known_headings = set(headings)
+    # 1. lines -> units (content span, kind), merging soft-wrapped lines.
+    units: list[list] = []  # [start, end, kind, alone]; kind: heading | list | text
+    in_fence = False
+    prev_blank = True
+    for line_start, line_end in _lines(text):
+        line = text[line_start:line_end]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            prev_blank = True
+            continue
+        if in_fence or not line.strip() or _RULE_LINE.match(line) or _TABLE_RULE.match(line):
+            prev_blank = True
+            continue
+        markup = _BLOCK_MARKUP.match(text, line_start, line_end)
+        content_start = markup.end()
+        kind = "text"
+        if markup.group("heading") or line_start in known_headings or content_start in known_headings:
+            kind = "heading"
+            tail = _TRAILING_HASHES.search(text, content_start, line_end) if markup.group("heading") else None
+            if tail:
+                line_end = tail.start()
+        elif markup.group("list"):
+            kind = "list"
+        first = text[content_start:content_start + 1]
+        previous = units[-1] if units else None
+        if (
+            previous is not None
+            and not prev_blank
+            and kind == "text"
+            and not markup.group("quote")
+            and previous[2] != "heading"
+            and first.islower()
+            and previous[1] - previous[0] >= SOFT_WRAP_MIN_LINE
+            and text[previous[1] - 1] not in ":;"
+            and not _TERMINAL_END.search(text, previous[0], previous[1])
+        ):
+            previous[1] = line_end  # soft-wrapped continuation of the previous line
+            prev_blank = False
+            continue
+        if "|" in line and line.lstrip().startswith("|"):
+            for cell in re.finditer(r"[^|]+", text[content_start:line_end]):
+                s, e = content_start + cell.start(), content_start + cell.end()
+                if text[s:e].strip():
+                    units.append([s, e, "text", False])
+        else:
+            units.append([content_start, line_end, kind, prev_blank])
+        prev_blank = False
+    # 2. units -> sentences; headings open sections.
+    sentences: list[Sentence] = []
+    section = ""
+    last = len(units) - 1
+    for i, (start, end, kind, _) in enumerate(units):
+        heading = kind == "heading" or (kind == "text" and i < last and _looks_like_heading(text[start:end]))
+        if heading:
+            spans = _split_unit(text, start, end, rules) if kind != "heading" else _trim(text, start, end)
+            if spans:
+                section = " ".join(text[spans[0][0]:spans[-1][1]].split())
+            for s, e in spans:
+                sentences.append(Sentence(s, e, section, True))
+            continue
+        for s, e in _split_unit(text, start, end, rules):
+            sentences.append(Sentence(s, e, section))
+    return sentences
+
+
+def _trim(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end and not _is_markup_only(text[start:end]):
+        return [(start, end)]
+    return []
+
+
+# --------------------------------------------------------------------------- component
+class Segmenter:
+    """Writes `doc._.claimscan_sentences` and token sentence starts."""
+
+    def __init__(self, nlp: Language, name: str = "claimscan_segmenter", set_sent_starts: bool = True):
+        self.name = name
+        self.set_sent_starts = set_sent_starts
+        self.rules = load_rules()
+
+    def __call__(self, doc: Doc) -> Doc:
+        headings = doc._.get(extensions.HEADINGS) or ()
+        sentences = segment_text(doc.text, headings, self.rules)
+        doc._.set(
+            extensions.SENTENCES,
+            [{"start": s.start, "end": s.end, "section": s.section, "is_heading": s.is_heading} for s in sentences],
+        )
+        if self.set_sent_starts and len(doc):
+            set_sentence_starts(doc, [s.start for s in sentences])
+        return doc
+
+    def to_disk(self, path, *, exclude=()):  # rules are package data; nothing to save
+        return None
+
+    def from_disk(self, path, *, exclude=()):
+        return self
+
+    def to_bytes(self, *, exclude=()):
+        return b""
+
+    def from_bytes(self, data, *, exclude=()):
+        return self
+
+
+def set_sentence_starts(doc: Doc, starts: list[int]) -> None:
+    """Mark the tokens at the given character offsets as sentence starts."""
+    idx = np.fromiter((t.idx for t in doc), dtype=np.int64, count=len(doc))
+    flags = np.full(len(doc), -1, dtype=np.int32)  # -1: not a sentence start
+    positions = np.searchsorted(idx, np.asarray(starts, dtype=np.int64), side="right") - 1
+    flags[positions[positions >= 0]] = 1
+    flags[0] = 1
+    doc.from_array([SENT_START], flags.reshape(-1, 1).astype(np.uint64))
+
+
+@Language.factory(
+    "claimscan_segmenter",
+    assigns=["doc._.claimscan_sentences", "token.is_sent_start"],
+    default_config={"set_sent_starts": True},
+)
+def make_segmenter(nlp: Language, name: str, set_sent_starts: bool) -> Segmenter:
+    return Segmenter(nlp, name, set_sent_starts)

@@ -1,0 +1,207 @@
+"""Write the review tables as documents finish, resumably and atomically.
+
+Rows stream into part files in `OUT/.claimscan-run/`; a journal records, after
+each finished input file, how many bytes of each part file are complete. A
+rerun after a kill truncates the parts to the last journal entry and goes on.
+Only when every input is done are the parts renamed to `OUT/<table>.csv` (or
+converted to Parquet), so a table a reader sees is always complete.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+from .pipeline import DOCUMENT_COLUMNS, ENTITY_COLUMNS, SENTENCE_COLUMNS, DocumentRows
+
+TABLES = {"sentences": SENTENCE_COLUMNS, "entities": ENTITY_COLUMNS, "documents": DOCUMENT_COLUMNS}
+WORK_DIR = ".claimscan-run"
+JOURNAL = "journal.jsonl"
+FINGERPRINT = "fingerprint.json"
+
+
+def text_file_path(out: Path, doc_id: str) -> Path:
+    """Where the extracted text of an HTML page or a record goes: OUT/text/<doc_id>.txt.
+
+    The record id after '#' is percent-encoded where it holds characters a
+    file name cannot ('/', '\\', ':' ...).
+    """
+    file_part, sep, record = doc_id.partition("#")
+    name = file_part + sep + quote(record, safe=" #!$&'()+,;=@[]^`{}~-._") if sep else file_part
+    return out / "text" / f"{name}.txt"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+def _csv_bytes(rows) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(_csv_value(row) for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_value(row: tuple) -> tuple:
+    return tuple(("true" if v else "false") if isinstance(v, bool) else v for v in row)
+
+
+class TableWriter:
+    """Appends each document's rows to the part files and journals progress."""
+
+    def __init__(self, out: Path, fingerprint: dict):
+        self.out = out
+        self.work = out / WORK_DIR
+        self.fingerprint = fingerprint
+        self.done_units = 0
+        self.encodings: dict[str, str] = {}
+        self.counts = {"documents": 0, "failed": 0, "sentences": 0, "entities": 0}
+        self._new_encodings: dict[str, str] = {}
+        self._handles: dict[str, io.BufferedWriter] = {}
+        self._journal = None
+
+    # -- lifecycle
+    def open(self) -> int:
+        """Open (or resume) the part files; returns how many input units are already done."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        fingerprint_path = self.work / FINGERPRINT
+        previous = _read_json(fingerprint_path)
+        state = _replay_journal(self.work / JOURNAL) if previous == self.fingerprint else None
+        if state is None:
+            self._reset()
+            write_atomic(fingerprint_path, json.dumps(self.fingerprint, sort_keys=True).encode())
+            for table, columns in TABLES.items():
+                with open(self.work / f"{table}.csv", "wb") as handle:
+                    handle.write(_csv_bytes([columns]))
+            self._journal = open(self.work / JOURNAL, "wb")
+            self._write_journal()
+        else:
+            self.done_units = state["units"]
+            self.encodings = state["encodings"]
+            self.counts = state["counts"]
+            for table in TABLES:
+                with open(self.work / f"{table}.csv", "r+b") as handle:
+                    handle.truncate(state["sizes"][table])
+            self._journal = open(self.work / JOURNAL, "ab")
+        for table in TABLES:
+            self._handles[table] = open(self.work / f"{table}.csv", "ab")
+        return self.done_units
+
+    def _reset(self) -> None:
+        for child in self.work.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        for table in TABLES:
+            for suffix in (".csv", ".parquet"):
+                (self.out / f"{table}{suffix}").unlink(missing_ok=True)
+
+    def add_unit(self, results: list[DocumentRows]) -> None:
+        """Write one input file's documents, then journal it as done."""
+        for rows in results:
+            if rows.text_file is not None:
+                doc_id, text = rows.text_file
+                write_atomic(text_file_path(self.out, doc_id), text.encode("utf-8"))
+            self._handles["sentences"].write(_csv_bytes(rows.sentences))
+            self._handles["entities"].write(_csv_bytes(rows.entities))
+            self._handles["documents"].write(_csv_bytes([tuple(rows.document[c] for c in DOCUMENT_COLUMNS)]))
+            if rows.encoding:
+                self._new_encodings[rows.document["doc_id"]] = rows.encoding
+            self.counts["documents"] += 1
+            self.counts["failed"] += rows.document["status"] != "ok"
+            self.counts["sentences"] += len(rows.sentences)
+            self.counts["entities"] += len(rows.entities)
+        self.done_units += 1
+        self._write_journal()
+
+    def _write_journal(self) -> None:
+        for handle in self._handles.values():
+            handle.flush()
+        sizes = {table: (self.work / f"{table}.csv").stat().st_size for table in TABLES}
+        entry = {"units": self.done_units, "sizes": sizes, "counts": self.counts, "encodings": self._new_encodings}
+        # the whole entry in one write: a kill leaves either the old or the new last line
+        self._journal.write((json.dumps(entry) + "\n").encode())
+        self._journal.flush()
+        self.encodings.update(self._new_encodings)
+        self._new_encodings = {}
+
+    def finish(self, fmt: str, summary: dict) -> None:
+        """Publish the tables (rename or convert), then remove the work folder."""
+        for handle in self._handles.values():
+            handle.close()
+        self._journal.close()
+        for table in TABLES:
+            part = self.work / f"{table}.csv"
+            if fmt == "parquet":
+                write_parquet(part, self.out / f"{table}.parquet", table)
+            else:
+                os.replace(part, self.out / f"{table}.csv")
+        summary = dict(summary, counts=self.counts, encodings=self.encodings)
+        write_atomic(self.out / "run.json", json.dumps(summary, indent=2, sort_keys=True).encode())
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def close(self) -> None:
+        for handle in self._handles.values():
+            handle.close()
+        if self._journal:
+            self._journal.close()
+
+
+PARQUET_DTYPES = {
+    "sentence_id": "int64", "start": "int64", "end": "int64", "confidence": "float64", "n_chars": "int64",
+    "n_sentences": "int64", "n_claim": "int64", "n_hedge": "int64", "n_other": "int64",
+}
+
+
+def read_table_csv(path: Path, table: str):
+    """Read a claimscan CSV table with exact strings and proper dtypes."""
+    import pandas as pd
+
+    columns = TABLES[table]
+    dtypes = {c: PARQUET_DTYPES.get(c, "string") for c in columns if c != "negated"}
+    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[], encoding="utf-8")
+    if "negated" in frame.columns:
+        frame["negated"] = frame["negated"].map({"true": True, "false": False}).astype("bool")
+    return frame
+
+
+def write_parquet(part: Path, target: Path, table: str) -> None:
+    frame = read_table_csv(part, table)
+    tmp = target.with_name(target.name + ".tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, target)
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _replay_journal(path: Path):
+    """The last complete journal state, with the encodings of every entry merged."""
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError:
+        return None
+    state = None
+    encodings: dict[str, str] = {}
+    for line in lines:
+        try:
+            state = json.loads(line)
+        except ValueError:
+            break  # a torn last line from a kill
+        encodings.update(state["encodings"])
+    if state is not None:
+        state["encodings"] = encodings
+    return state
