@@ -71,14 +71,28 @@ _BLOCK_MARKUP = re.compile(
     )*""",
     re.VERBOSE,
 )
-_RULE_LINE = re.compile(r"\s*(?:[-*_=~]\s*){3,}\s*$")  # --- *** ___ === (rules, setext underlines)
-_TABLE_RULE = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Patterns below are written without adjacent ambiguous quantifiers (no "\s*\s*"),
+# so a line of a million spaces cannot make them backtrack quadratically.
+_RULE_LINE = re.compile(r"\s*(?:[-*_=~]\s*){3,}$")  # --- *** ___ === (rules, setext underlines)
+_TABLE_RULE = re.compile(r"\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _FENCE = re.compile(r"\s*(```|~~~)")
 _TERMINAL_END = re.compile(r"""[.!?…]["'”’»)\]]*\s*$""")
 # A line at least this long that stops mid-sentence and is followed by a lower-case
 # line is hard-wrapped prose (markdown, e-mail, plain-text exports), not two units.
 SOFT_WRAP_MIN_LINE = 40
-_TRAILING_HASHES = re.compile(r"\s+#+\s*$")
+
+
+def _strip_closing_hashes(text: str, start: int, end: int) -> int:
+    """End of an ATX heading without its optional closing '#'s ("## Risks ##")."""
+    stop = end
+    while stop > start and text[stop - 1].isspace():
+        stop -= 1
+    hashes = stop
+    while hashes > start and text[hashes - 1] == "#":
+        hashes -= 1
+    if hashes < stop and (hashes == start or text[hashes - 1].isspace()):
+        return hashes
+    return end
 
 
 def _lines(text: str) -> Iterable[tuple[int, int]]:
@@ -101,18 +115,21 @@ _END = re.compile(
 )
 # A full stop glued to the next sentence: "effects.The next"
 _GLUED = re.compile(r"(?<=[a-z]{3}[.!?])(?=[A-Z][a-z])")
+_NON_SPACE = re.compile(r"\S")
+_WINDOW = 64  # look at most this far around a full stop: keeps segmentation linear
 _WORD_BEFORE = re.compile(r"([\w.'’-]*)$")
 _WORD_AFTER = re.compile(r"\s*[\"'“‘«(\[]*([\w'’-]*)")
 
 
 def _ends_sentence(text: str, end_start: int, end_stop: int, line_end: int, rules: SegmentationRules) -> bool:
     """Does the terminal punctuation at text[end_start:end_stop] end a sentence?"""
-    if end_stop >= line_end or not text[end_stop:line_end].strip():
+    following = _NON_SPACE.search(text, end_stop, line_end)
+    if following is None:
         return True
     punct = text[end_start]
-    after = _WORD_AFTER.match(text, end_stop, line_end)
+    after = _WORD_AFTER.match(text, end_stop, min(line_end, end_stop + _WINDOW))
     next_word = after.group(1) if after else ""
-    first = text[after.end(0) - len(next_word)] if next_word else text[end_stop:line_end].lstrip()[:1]
+    first = text[after.end(0) - len(next_word)] if next_word else following.group()
     if punct in "!?":
         return not first.islower()
     ellipsis = punct == "…" or text.startswith("...", end_start) or text.startswith(". .", end_start)
@@ -120,7 +137,7 @@ def _ends_sentence(text: str, end_start: int, end_stop: int, line_end: int, rule
         return first.isupper() or first in "\"“‘«("
     if text[end_start + 1:end_stop].strip(_CLOSERS + "[]0123456789,–- "):
         return True  # "?!" or similar
-    word = _WORD_BEFORE.search(text, 0, end_start).group(1).lower()
+    word = _WORD_BEFORE.search(text, max(0, end_start - _WINDOW), end_start).group(1).lower()
     word = word.lstrip("'’-").rstrip(".")
     if first.isdigit():
         # "Fig. 2", "No. 5", "approx. 3 mg" continue; "... in 2019. 2020 saw ..." ends
@@ -208,9 +225,8 @@ def segment_text(
         kind = "text"
         if markup.group("heading") or line_start in known_headings or content_start in known_headings:
             kind = "heading"
-            tail = _TRAILING_HASHES.search(text, content_start, line_end) if markup.group("heading") else None
-            if tail:
-                line_end = tail.start()
+            if markup.group("heading"):
+                line_end = _strip_closing_hashes(text, content_start, line_end)
         elif markup.group("list"):
             kind = "list"
         first = text[content_start:content_start + 1]
