@@ -152,7 +152,7 @@ def components(args) -> dict:
     """Words/s of each stage alone, in this process, over the same corpus."""
     import claimscan
     from claimscan.pipeline import doc_to_rows, make_doc
-    from claimscan.readers import document_from_text
+    from claimscan.pipeline import document_from_text
     from claimscan.writers import _csv_bytes
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -66,7 +66,7 @@ def run_cli(
 ) -> None:
     """Split documents into sentences, tag entities, label claims and hedges; write the tables."""
     from .readers import DEFAULT_MAX_BYTES
-    from .runner import RunOptions, run
+    from .runner import ModelLoadError, RunOptions, run
 
     if fmt not in ("csv", "parquet"):
         fail(f"--format must be csv or parquet, not {fmt!r}")
@@ -83,6 +83,10 @@ def run_cli(
         summary = run(options)
     except KeyboardInterrupt:
         fail("interrupted; run the same command again to resume", 130)
+    except FileNotFoundError as error:
+        fail(str(error))
+    except ModelLoadError as error:
+        fail(f"cannot load the pipeline: {error}")
     except OSError as error:
         fail(f"cannot write output: {error}")
     if not quiet:

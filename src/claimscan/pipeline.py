@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import extensions
-from .readers import Document, FailedDocument
+from .readers import Document, FailedDocument, clean_for_nlp
 
 SENTENCE_COLUMNS = [
     "doc_id", "sentence_id", "start", "end", "section", "text", "label", "confidence",
@@ -130,10 +130,14 @@ def doc_to_rows(document: Document, doc: Doc) -> DocumentRows:
     )
 
 
+def document_from_text(doc_id: str, text: str) -> Document:
+    """A plain-text Document for text that did not come from a file."""
+    return Document(doc_id=doc_id, path="", format="txt", text=text, nlp_text=clean_for_nlp(text), title="",
+                    encoding="")
+
+
 def scan(texts: Iterable[str], nlp: Language | None = None) -> Iterable[dict]:
     """Sentence rows (as dicts) for plain texts; doc_id is the text's index."""
-    from .readers import document_from_text
-
     nlp = nlp or load()
     for i, text in enumerate(texts):
         for rows in process_batch(nlp, [document_from_text(str(i), text)]):

@@ -139,9 +139,9 @@ def format_for_path(path: Path | str) -> str | None:
 
 def _glob_matches(rel: str, pattern: str) -> bool:
     name = rel.rsplit("/", 1)[-1]
-    patterns = {pattern}
-    while any(p.startswith("**/") for p in patterns):
-        patterns |= {p[3:] for p in patterns if p.startswith("**/")}
+    patterns = [pattern]
+    while patterns[-1].startswith("**/"):  # "**/" also matches zero folders
+        patterns.append(patterns[-1][3:])
     return any(fnmatchcase(rel, p) or fnmatchcase(name, p) for p in patterns)
 
 
@@ -371,12 +371,23 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _looks_binary(data: bytes) -> bool:
+def _is_utf8(data: bytes, *, complete: bool = True) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=complete)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _looks_binary(data: bytes, *, complete: bool = True) -> bool:
+    """Many control bytes: over 5%, or over 30% in valid UTF-8 (text with stray NULs)."""
     sample = data[:_SAMPLE]
     if not sample:
         return False
     controls = len(sample) - len(sample.translate(None, _BINARY_BYTES))
-    return controls > len(sample) * 0.05
+    if controls <= len(sample) * 0.05:
+        return False
+    return controls > len(sample) * 0.3 or not _is_utf8(sample, complete=complete and len(sample) == len(data))
 
 
 def _canonical(name: str) -> str | None:
@@ -424,11 +435,8 @@ def choose_encoding(data: bytes, *, declared: str | None = None, complete: bool 
             return declared, "strict"
         except UnicodeDecodeError:
             pass
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(data, final=complete)
+    if _is_utf8(data, complete=complete):
         return "utf-8", "strict"
-    except UnicodeDecodeError:
-        pass
     if _mostly_utf8(data):
         return "utf-8", "replace"
     guess = _charset_guess(data)
@@ -570,8 +578,13 @@ def _mask_span(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
+_INLINE_MARKUP = re.compile(r"[\\`*_~\[\]<>&]")
+
+
 def _mask_inline(line: str) -> str:
     """Same-length copy of one markdown line with its inline markup as spaces."""
+    if not _INLINE_MARKUP.search(line):
+        return line
     out = list(line)
     scan = list(line)
 
@@ -623,9 +636,13 @@ def _mask_inline(line: str) -> str:
     for m in _ENTITY.finditer(view):
         decoded = html_lib.unescape(m.group())
         if len(decoded) == 1 and decoded != m.group():
+            # keep the character next to the word it belongs to: "&#8220;ok" -> "      “ok"
+            before = view[m.start() - 1] if m.start() > 0 else " "
+            after = view[m.end()] if m.end() < len(view) else " "
+            at = m.end() - 1 if before.isspace() and not after.isspace() else m.start()
             mask(m.start(), m.end())
-            out[m.start()] = decoded
-            scan[m.start()] = _PROTECT
+            out[at] = decoded
+            scan[at] = _PROTECT
     view = "".join(scan)
     _mask_emphasis(view, mask)
     stripped = line.rstrip(" \t")
@@ -739,8 +756,13 @@ def _markdown_markup(text: str) -> tuple[str, tuple[int, ...], str]:
             continue
         line = joined[start:end]
         kind = "para"
-        if not line.strip():
+        first = line.lstrip()[:1]
+        if not first:
             prev_kind, in_table = "blank", False
+            continue
+        if first.isalnum() and not first.isdigit() and not in_table:  # plain paragraph line
+            chars[start:end] = list(_mask_inline(line))
+            prev_kind = "para"
             continue
         if _SETEXT_EQ.match(line) and prev_kind == "para":
             _mask_span(chars, start, end)
@@ -819,33 +841,34 @@ def _markdown_markup(text: str) -> tuple[str, tuple[int, ...], str]:
 
 
 _BLOCK_OPEN = re.compile(r"<!--|<(script|style)\b", re.IGNORECASE)
-_BLOCK_OPEN_ALL = re.compile(r"<!--|<(script|style|noscript|template|head|svg)\b", re.IGNORECASE)
+_BLOCK_OPEN_ALL = re.compile(r"<!--|<(script|style|noscript|template|head|title|svg)\b", re.IGNORECASE)
 
 
 def _mask_html_blocks(view: str, chars: list[str], opener: re.Pattern[str] = _BLOCK_OPEN) -> None:
     """Mask HTML comments and <script>/<style> elements (unclosed: the opener only)."""
     pos = 0
-    lower = None
+    lower = view.lower()
+    # last position of each closer: an opener after it cannot be closed, which
+    # keeps many unclosed openers linear instead of one search to the end each
+    last_close: dict[str, int] = {}
     while True:
         match = opener.search(view, pos)
         if not match:
             return
-        if match.group() == "<!--":
-            end = view.find("-->", match.end())
-            end = end + 3 if end >= 0 else match.end()
+        closer = "-->" if match.group() == "<!--" else f"</{match.group(1).lower()}"
+        if closer not in last_close:
+            last_close[closer] = lower.rfind(closer)
+        found = lower.find(closer, match.end()) if last_close[closer] >= match.end() else -1
+        if found < 0:
+            gt = view.find(">", match.end(), match.end() + 1000)
+            end = match.end() if closer == "-->" or gt < 0 else gt + 1
+        elif closer == "-->":
+            end = found + 3
         else:
-            if lower is None:
-                lower = view.lower()
-            closer = f"</{match.group(1).lower()}"
-            end = lower.find(closer, match.end())
-            if end >= 0:
-                gt = view.find(">", end)
-                end = gt + 1 if gt >= 0 else len(view)
-            else:
-                gt = view.find(">", match.end())
-                end = gt + 1 if gt >= 0 else match.end()
+            gt = view.find(">", found)
+            end = gt + 1 if gt >= 0 else len(view)
         _mask_span(chars, match.start(), end)
-        pos = end
+        pos = max(end, match.end())
 
 
 # ---------------------------------------------------------------------------
@@ -882,6 +905,7 @@ _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _H1_TAG = re.compile(r"<h1[^>]*>(.*?)</h1", re.IGNORECASE | re.DOTALL)
 
 _trafilatura_config = None
+_TRAFILATURA_MAX_BLOCKS = 20_000
 
 
 def _trafilatura_settings():  # type: ignore[no-untyped-def]
@@ -1043,7 +1067,9 @@ def _extract_html(source: str) -> tuple[str, tuple[int, ...], str] | str:
                 title = _text_of(element)
                 if title:
                     break
-        blocks = _trafilatura_blocks(root)
+        n_blocks = sum(1 for _ in root.iter("p", "div", "li", "tr", "td", "section", "article", "br"))
+        # trafilatura takes ~0.2 ms per block; giant dumps go to the plain walker
+        blocks = _trafilatura_blocks(root) if n_blocks <= _TRAFILATURA_MAX_BLOCKS else []
         if not blocks:
             fresh = parse()
             if fresh is not None:
@@ -1211,7 +1237,7 @@ def _open_records(path: Path, file_id: str, fmt: str) -> tuple[io.TextIOWrapper,
         complete = len(sample) < (1 << 20)
         if _bom_encoding(sample) is None:
             kind = _magic_kind(sample)
-            if kind or (_utf16_without_bom(sample) is None and _looks_binary(sample)):
+            if kind or (_utf16_without_bom(sample) is None and _looks_binary(sample, complete=complete)):
                 raw.close()
                 message = errors.BINARY_FILE.format(kind=kind) if kind else errors.BINARY_FILE_UNKNOWN
                 return FailedDocument(file_id, str(path), fmt, message)
@@ -1302,6 +1328,9 @@ def _read_jsonl(
         yield _record_document(file_id, path, "jsonl", "", "", encoding)
 
 
+_CSV_FIELD_LIMIT = 2**31 - 1
+
+
 def _csv_delimiter(header_line: str) -> str:
     counts = {delimiter: header_line.count(delimiter) for delimiter in (",", ";", "\t", "|")}
     best = max(counts, key=lambda d: (counts[d], d == ","))
@@ -1316,9 +1345,9 @@ def _read_csv(
         yield opened
         return
     stream, encoding = opened
-    limit = min(max(max_bytes, 1) + 1, 2**31 - 1)
-    if csv.field_size_limit() < limit:
-        csv.field_size_limit(limit)
+    # csv's own limit is process-wide; keep it out of the way and apply max_bytes per record
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
     with stream:
         first = stream.readline(1 << 20)
         stream.seek(0)

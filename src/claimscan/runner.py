@@ -16,12 +16,23 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .errors import DocumentTimeout
+from . import errors
 from .pipeline import DocumentRows, failed_rows, load, process_batch
 from .readers import DEFAULT_MAX_BYTES, FailedDocument, discover, read_file
 from .writers import TableWriter
 
 DEFAULT_TIMEOUT = 300  # seconds per document
+
+
+class ModelLoadError(Exception):
+    """The pipeline (vocabulary or classifier) could not be loaded."""
+
+
+class DocumentTimeout(Exception):
+    """A document took longer than --timeout."""
+
+    def __init__(self, seconds: float):
+        super().__init__(errors.DOCUMENT_TIMEOUT.format(seconds=f"{seconds:g}"))
 
 
 @dataclass
@@ -129,11 +140,14 @@ def run(options: RunOptions, nlp=None) -> RunSummary:
     global _NLP, _OPTIONS
     started = time.perf_counter()
     units = [(str(path), doc_id) for path, doc_id in discover(options.inputs, options.glob)]
+    _OPTIONS = options
+    try:
+        _NLP = nlp or load(options.model)
+    except (OSError, ValueError) as error:
+        raise ModelLoadError(errors.one_line(error)) from error
     options.out.mkdir(parents=True, exist_ok=True)
     writer = TableWriter(options.out, fingerprint(options, units))
     done = writer.open()
-    _OPTIONS = options
-    _NLP = nlp or load(options.model)
     todo = units[done:]
     total_bytes = sum(_size(path) for path, _ in units)
     words = 0
