@@ -62,11 +62,11 @@ def render(doc: dict, layout: str) -> tuple[str, list[dict], list[dict]]:
                              "text": ent["text"], "label": ent["label"], "concept": ent.get("concept", "")})
 
     for b, block in enumerate(doc["blocks"]):
-        if b and layout in ("txt-blank", "md"):
+        if b and layout in ("txt-blank", "md", "md-wrapped"):
             emit("\n")
         for i, sent in enumerate(block["sentences"]):
             if block["kind"] == "heading":
-                if layout == "md":
+                if layout.startswith("md"):
                     emit("## ")
                 add_sentence(sent)
                 emit("\n")
@@ -81,10 +81,37 @@ def render(doc: dict, layout: str) -> tuple[str, list[dict], list[dict]]:
                 add_sentence(sent)
         if block["kind"] == "paragraph":
             emit("\n")
-    return "".join(parts), sentences, entities
+    text = "".join(parts)
+    if layout == "md-wrapped":
+        text = hard_wrap(text)
+        for row in sentences:
+            row["text"] = text[row["start"]:row["end"]]
+        for row in entities:
+            row["text"] = text[row["start"]:row["end"]]
+    return text, sentences, entities
 
 
-def write_corpus(docs: list[dict], out: Path, layouts=("txt", "txt-blank", "md")) -> tuple[Path, Path]:
+def hard_wrap(text: str, width: int = 72) -> str:
+    """Replace spaces with line breaks so no paragraph line is longer than `width` (offsets unchanged)."""
+    chars = list(text)
+    line_start = 0
+    last_space = -1
+    heading = text.startswith("#")
+    for i, ch in enumerate(chars):
+        if ch == "\n":
+            line_start, last_space = i + 1, -1
+            heading = text.startswith("#", i + 1)  # markdown headings are never wrapped
+        elif heading:
+            continue
+        elif ch == " ":
+            last_space = i
+        if i - line_start >= width and last_space > line_start:
+            chars[last_space] = "\n"
+            line_start, last_space = last_space + 1, -1
+    return "".join(chars)
+
+
+def write_corpus(docs: list[dict], out: Path, layouts=("txt", "txt-blank", "md", "md-wrapped")) -> tuple[Path, Path]:
     """Write documents to out/corpus and gold tables to out/gold; returns both folders."""
     corpus, gold = out / "corpus", out / "gold"
     corpus.mkdir(parents=True, exist_ok=True)
@@ -92,7 +119,7 @@ def write_corpus(docs: list[dict], out: Path, layouts=("txt", "txt-blank", "md")
     s_rows, e_rows = [], []
     for doc in docs:
         for layout in layouts:
-            doc_id = f"{doc['doc_id']}.{layout}.{'md' if layout == 'md' else 'txt'}"
+            doc_id = f"{doc['doc_id']}.{layout}.{'md' if layout.startswith('md') else 'txt'}"
             text, sentences, entities = render(doc, layout)
             (corpus / doc_id).write_text(text, encoding="utf-8", newline="")
             s_rows += [dict(doc_id=doc_id, **s) for s in sentences]

@@ -52,7 +52,7 @@ def kratom() -> tuple[dict | None, list[str]]:
 def team() -> tuple[dict, list[str]]:
     results, texts = {}, []
     docs = load_documents()
-    for layout in ("txt", "txt-blank", "md"):
+    for layout in ("txt", "txt-blank", "md", "md-wrapped"):
         gold, pred = set(), set()
         for doc in docs:
             text, sentences, _ = render(doc, layout)

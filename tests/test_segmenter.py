@@ -44,6 +44,8 @@ def split(text):
         ("It binds opioid receptors.[3] Effects follow.", ["It binds opioid receptors.[3]", "Effects follow."]),
         ("Sleep improved markedly.The trial ended.", ["Sleep improved markedly.", "The trial ended."]),
         ("Vitamin D matters. J. Smith wrote so.", ["Vitamin D matters.", "J. Smith wrote so."]),
+        ("It adds vitamin C. Tastes like berries.", ["It adds vitamin C.", "Tastes like berries."]),
+        ("A study by John F. Kennedy Jr. was cited.", ["A study by John F. Kennedy Jr. was cited."]),
         ("p < 0.05 for both arms. No effect was seen at 1 mg.", ["p < 0.05 for both arms.", "No effect was seen at 1 mg."]),
         ("Pharmacists warn against it etc. Edibles act slowly.", ["Pharmacists warn against it etc.", "Edibles act slowly."]),
     ],
@@ -79,9 +81,26 @@ def test_markdown_markup_stays_outside_sentences():
 
 
 def test_hard_wrapped_prose_is_joined_but_short_lines_are_not():
-    wrapped = "Magnesium supplements are widely used for sleep and\nmuscle cramps in older adults.\n"
-    assert split(wrapped) == ["Magnesium supplements are widely used for sleep and\nmuscle cramps in older adults."]
+    wrapped = ("Magnesium supplements are widely used for sleep and\n"
+               "muscle cramps in older adults, and several trials have\n"
+               "tested them against placebo over eight to twelve weeks.\n"
+               "The effects on sleep onset were small but consistent\n"
+               "across the trials that measured them with actigraphy,\n"
+               "and no trial reported serious harm at usual doses.\n")
+    assert split(wrapped) == [
+        "Magnesium supplements are widely used for sleep and\nmuscle cramps in older adults, and several trials have"
+        "\ntested them against placebo over eight to twelve weeks.",
+        "The effects on sleep onset were small but consistent\nacross the trials that measured them with actigraphy,"
+        "\nand no trial reported serious harm at usual doses."]
     assert split("Reply from user42\nhonestly it worked.") == ["Reply from user42", "honestly it worked."]
+
+
+def test_forum_lines_starting_lower_case_stay_separate():
+    text = ("Month 4 on the new dose and an honest update about the side effects\n"
+            "posted by cactusmama, 58 comments\n"
+            "been on 25 mg for two months, maybe a bit more energy but not sure lol\n"
+            "apparently the nausea settles after the first couple of weeks.\n")
+    assert len(split(text)) == 4
 
 
 def test_known_heading_offsets_are_honoured():

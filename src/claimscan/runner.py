@@ -192,23 +192,27 @@ def _size(path: str) -> int:
 
 
 class Progress:
-    """Documents done, words/s and ETA on stderr, when it is a terminal."""
+    """Files done, words/s and ETA (from bytes read) on stderr, when it is a terminal."""
 
     def __init__(self, total_units: int, done_units: int, total_bytes: int, enabled: bool):
         self.enabled = enabled
-        self.total_bytes = max(total_bytes, 1)
         self.words = 0
+        self.files = done_units
+        self.total_units = total_units
         self.started = time.perf_counter()
         if enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-            from rich.progress import Progress as RichProgress
             from rich.console import Console
+            from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as RichProgress
 
             self._bar = RichProgress(
-                TextColumn("files"), MofNCompleteColumn(), BarColumn(), TextColumn("{task.fields[rate]}"),
-                TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+                TextColumn("{task.fields[files]}"), BarColumn(), TextColumn("{task.fields[rate]}"),
+                TextColumn("ETA"), TimeRemainingColumn(), console=Console(stderr=True), transient=True,
             )
-            self._task = self._bar.add_task("run", total=total_units, completed=done_units, rate="")
+            self._task = self._bar.add_task("run", total=max(total_bytes, 1), files=self._files_text(), rate="")
+
+    def _files_text(self) -> str:
+        return f"{self.files}/{self.total_units} files"
 
     def __enter__(self):
         if self.enabled:
@@ -223,5 +227,6 @@ class Progress:
         if not self.enabled:
             return
         self.words += n_words
+        self.files += 1
         rate = self.words / max(time.perf_counter() - self.started, 1e-9)
-        self._bar.update(self._task, advance=1, rate=f"{rate:,.0f} words/s")
+        self._bar.update(self._task, advance=n_bytes, files=self._files_text(), rate=f"{rate:,.0f} words/s")

@@ -77,9 +77,24 @@ _RULE_LINE = re.compile(r"\s*(?:[-*_=~]\s*){3,}$")  # --- *** ___ === (rules, se
 _TABLE_RULE = re.compile(r"\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _FENCE = re.compile(r"\s*(```|~~~)")
 _TERMINAL_END = re.compile(r"""[.!?…]["'”’»)\]]*\s*$""")
-# A line at least this long that stops mid-sentence and is followed by a lower-case
-# line is hard-wrapped prose (markdown, e-mail, plain-text exports), not two units.
+# In a hard-wrapped document (markdown, e-mail, plain-text exports: lines cut at a
+# fixed width), the line after a line at least this long continues the same block,
+# and the in-line rules decide where its sentences end, as markdown renders it.
+# Elsewhere every line break ends a unit (guidelines §1).
 SOFT_WRAP_MIN_LINE = 40
+HARD_WRAP_MAX_WIDTH = 100
+HARD_WRAP_MIN_LINES = 5
+
+
+def _is_hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Most long lines are at most ~100 characters and break mid-sentence."""
+    long_lines = [(s, e) for s, e in lines if e - s >= SOFT_WRAP_MIN_LINE]
+    if len(long_lines) < HARD_WRAP_MIN_LINES:
+        return False
+    if sum(e - s > HARD_WRAP_MAX_WIDTH for s, e in long_lines) > len(long_lines) // 10:
+        return False
+    mid_sentence = sum(not _TERMINAL_END.search(text, s, e) for s, e in long_lines)
+    return mid_sentence * 2 >= len(long_lines)
 
 
 def _strip_closing_hashes(text: str, start: int, end: int) -> int:
@@ -118,6 +133,7 @@ _GLUED = re.compile(r"(?<=[a-z]{3}[.!?])(?=[A-Z][a-z])")
 _NON_SPACE = re.compile(r"\S")
 _WINDOW = 64  # look at most this far around a full stop: keeps segmentation linear
 _WORD_BEFORE = re.compile(r"([\w.'’-]*)$")
+_WORD_BEFORE_LETTER = re.compile(r"(\S+)\s+$")
 _WORD_AFTER = re.compile(r"\s*[\"'“‘«(\[]*([\w'’-]*)")
 
 
@@ -147,12 +163,22 @@ def _ends_sentence(text: str, end_start: int, end_stop: int, line_end: int, rule
         return len(word) >= 4 and word.isalpha() and word not in rules.never_final and word not in rules.maybe_final
     if word in rules.never_final:
         return False
-    # a lone capital is an initial ("J. Smith"), unless it is a unit after a number ("5 g. Higher")
-    is_initial = len(word) == 1 and word.isalpha() and not re.search(r"\d\s?$", text[max(0, end_start - 3):end_start - 1])
+    # a lone capital is an initial ("J. Smith", "John F. Kennedy") only after a capitalised word
+    # or at the start: "vitamin C. Tastes ..." and "5 g. Higher ..." end sentences
+    is_initial = len(word) == 1 and word.isalpha() and _initial_context(text, end_start - 1)
     if word in rules.maybe_final or is_initial or ("." in word and all(len(p) <= 2 for p in word.split("."))):
         # "U.S. The legality" ends; "U.S. Food and Drug" and "J. Smith" continue
         return next_word.lower() in rules.sentence_starters
     return True
+
+
+def _initial_context(text: str, letter_at: int) -> bool:
+    """Is the word before the lone letter at `letter_at` capitalised (or absent)?"""
+    before = _WORD_BEFORE_LETTER.search(text, max(0, letter_at - _WINDOW), letter_at)
+    if before is None:
+        return True
+    word = before.group(1)
+    return word[:1].isupper() or word[-1] in ".!?:;\"”’)"  # capitalised, or the letter opens a sentence
 
 
 def _split_unit(text: str, start: int, end: int, rules: SegmentationRules) -> list[tuple[int, int]]:
@@ -211,7 +237,10 @@ def segment_text(
     units: list[list] = []  # [start, end, kind, alone]; kind: heading | list | text
     in_fence = False
     prev_blank = True
-    for line_start, line_end in _lines(text):
+    lines = list(_lines(text))
+    hard_wrapped = _is_hard_wrapped(text, lines)
+    prev_line_length = 0
+    for line_start, line_end in lines:
         line = text[line_start:line_end]
         if _FENCE.match(line):
             in_fence = not in_fence
@@ -229,21 +258,19 @@ def segment_text(
                 line_end = _strip_closing_hashes(text, content_start, line_end)
         elif markup.group("list"):
             kind = "list"
-        first = text[content_start:content_start + 1]
         previous = units[-1] if units else None
         if (
-            previous is not None
+            hard_wrapped
+            and previous is not None
             and not prev_blank
             and kind == "text"
             and not markup.group("quote")
             and previous[2] != "heading"
-            and first.islower()
-            and previous[1] - previous[0] >= SOFT_WRAP_MIN_LINE
-            and text[previous[1] - 1] not in ":;"
-            and not _TERMINAL_END.search(text, previous[0], previous[1])
+            and prev_line_length >= SOFT_WRAP_MIN_LINE
         ):
             previous[1] = line_end  # soft-wrapped continuation of the previous line
             prev_blank = False
+            prev_line_length = line_end - line_start
             continue
         if "|" in line and line.lstrip().startswith("|"):
             for cell in re.finditer(r"[^|]+", text[content_start:line_end]):
@@ -253,6 +280,7 @@ def segment_text(
         else:
             units.append([content_start, line_end, kind, prev_blank])
         prev_blank = False
+        prev_line_length = line_end - line_start
     # 2. units -> sentences; headings open sections.
     sentences: list[Sentence] = []
     section = ""
