@@ -122,14 +122,19 @@ def test_html_boilerplate_and_markdown_markup_stay_out(corpus_output):
 def test_csv_round_trips_text_exactly_with_default_read_csv(tmp_path):
     corpus = tmp_path / "in"
     corpus.mkdir()
-    # a soft-wrapped sentence (newline inside), quotes, commas, non-ASCII
-    text = ("Ashwagandha, a “rasayana” herb from India, lowers cortisol in stressed adults and\n"
-            "improves sleep quality, according to trials in Zürich, \"São Paulo\" and Kraków.\n")
+    # hard-wrapped prose (newlines inside sentences), quotes, commas, non-ASCII
+    text = ("Ashwagandha, a “rasayana” herb from India, lowers cortisol in stressed\n"
+            "adults and improves sleep quality, according to trials in Zürich,\n"
+            "\"São Paulo\" and Kraków. Its effect on anxiety scores was smaller but\n"
+            "still clinically relevant in two of the three trials that measured\n"
+            "it, with no serious harms reported at doses up to 600 mg a day.\n")
     (corpus / "a.txt").write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     assert run(str(corpus), "--out", str(out)).exit_code == 0
     frame = pd.read_csv(out / "sentences.csv")
-    assert frame.text.tolist() == [text.strip()]
+    first, second = text.strip().split(" Its ")
+    assert frame.text.tolist() == [first, "Its " + second]
+    assert "\n" in first and '"São Paulo"' in first
 
 
 def test_parquet_has_the_same_columns_with_dtypes(tmp_path, corpus_output):

@@ -27,6 +27,7 @@ DOCUMENT_COLUMNS = [
     "status", "error",
 ]
 LABELS = ("claim", "hedge", "other")
+MAX_DOCUMENT_CHARS = 10**9
 ENTITY_TYPE_COLUMN = {"SUBSTANCE": "substances", "CONDITION": "conditions", "MECHANISM": "mechanisms"}
 
 
@@ -51,6 +52,7 @@ def load(model: str | Path | None = None, *, entities: bool = True, classifier: 
     from .tokenizer import create_tokenizer
 
     nlp = spacy.blank("en")
+    nlp.max_length = MAX_DOCUMENT_CHARS  # no parser or NER: memory grows linearly with length
     nlp.tokenizer = create_tokenizer(nlp)
     nlp.add_pipe("claimscan_segmenter")
     if entities:

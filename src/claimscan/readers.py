@@ -284,7 +284,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _normalise_extracted(text: str) -> str:
     """Newlines as \\n and no lone surrogates, for text we extract ourselves."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", " ")
     return _SURROGATE.sub("\ufffd", text)
 
 
@@ -1530,14 +1530,17 @@ def _read(
         nlp_text, headings, title = _markdown_markup(content)
     else:
         nlp_text, headings, title = clean_for_nlp(content), (), _txt_title(content)
+    # NUL cannot travel through CSV readers (pandas stops a field at it): such a file's
+    # offsets index its content with NUL as a space, written to OUT/text like HTML.
+    has_nul = "\x00" in content
     yield Document(
         doc_id=doc_id,
         path=str(path),
         format=fmt,
-        text=content,
+        text=content.replace("\x00", " ") if has_nul else content,
         nlp_text=nlp_text,
         title=errors.one_line(title),
         encoding=encoding,
         headings=headings,
-        needs_text_file=False,
+        needs_text_file=has_nul,
     )
