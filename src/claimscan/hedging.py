@@ -1,0 +1,374 @@
+"""Hedge-cue and negation detection for single sentences (pure functions).
+
+Cues, negation words and clause markers are data (`data/hedge_cues.json`); this
+module reads them in context: the month "May" is not a modal, cues inside
+appositives, relative clauses and adjuncts are flagged as not deciding the
+label (annotation guidelines §2, rule 1), and negation counts only in the main
+clause.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .paths import DATA_DIR
+
+DEFAULT_CUES_PATH = DATA_DIR / "hedge_cues.json"
+
+_TOP_KEYS = {"version", "description", "hedge_cues", "sentence_patterns", "month_may", "negation", "clauses"}
+_CUE_KEYS = {"id", "category", "pattern", "note"}
+_CUE_REQUIRED = {"id", "category", "pattern"}
+_MONTH_KEYS = {"preceding_words", "following_pattern"}
+_NEGATION_KEYS = {"cues", "exceptions"}
+_CLAUSE_KEYS = {
+    "advice_markers",
+    "leading_subordinators",
+    "relative_pronouns",
+    "appositive_openers",
+    "complement_takers",
+    "adjunct_openers",
+    "discourse_markers",
+}
+_NOT_PARTICIPLES = {
+    "nothing", "something", "anything", "everything", "thing", "things", "king",
+    "spring", "bring", "sing", "string", "ring", "wing", "sibling", "morning",
+    "evening", "ceiling", "sterling", "during",
+}
+
+
+class HedgeLexiconError(ValueError):
+    """The hedge-cue file does not follow its schema."""
+
+
+@dataclass(frozen=True)
+class HedgeCue:
+    """One hedge cue found in a sentence; `main` is False inside a clause that does not decide the label."""
+
+    start: int
+    end: int
+    text: str
+    cue_id: str
+    category: str
+    main: bool
+
+
+@dataclass(frozen=True)
+class SentenceCues:
+    """Everything the classifier reads from the cue lexicon for one sentence."""
+
+    cues: tuple[HedgeCue, ...]
+    negated: bool
+    # two coordinated main clauses, one with a main-clause cue and one asserted
+    # without any (guidelines §2 rule 2); `asserted_clause` is the uncued one
+    coordinated_mixed: bool = False
+    asserted_clause: str = ""
+    # an advice / importance marker ("should", "consult", "it is crucial") in the main clause
+    advice_main: bool = False
+    # sentence patterns (advice, framing, care process, titles, assertions, boosters) that matched
+    patterns: tuple["PatternHit", ...] = ()
+    # character spans judged not to be the main clause (appositives, relative clauses, adjuncts)
+    sub_spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class PatternHit:
+    """One `sentence_patterns` match; `main` is False inside a clause that does not decide the label."""
+
+    start: int
+    end: int
+    pattern_id: str
+    category: str
+    main: bool
+
+
+def _check_keys(obj: Any, allowed: set[str], required: set[str], where: str) -> None:
+    if not isinstance(obj, dict):
+        raise HedgeLexiconError(f"{where}: expected an object, got {type(obj).__name__}")
+    unknown = set(obj) - allowed
+    if unknown:
+        raise HedgeLexiconError(f"{where}: unknown key(s) {sorted(unknown)}")
+    missing = required - set(obj)
+    if missing:
+        raise HedgeLexiconError(f"{where}: missing key(s) {sorted(missing)}")
+
+
+def _str_list(obj: Any, where: str) -> list[str]:
+    if not isinstance(obj, list) or not all(isinstance(x, str) and x for x in obj):
+        raise HedgeLexiconError(f"{where}: expected a list of non-empty strings")
+    return obj
+
+
+def _words_alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+class HedgeLexicon:
+    """The compiled cue lexicon. Build with `HedgeLexicon.from_dict` or `load_lexicon`."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        _check_keys(data, _TOP_KEYS, {"version", "hedge_cues", "month_may", "negation", "clauses"}, "hedge_cues.json")
+        if data["version"] != 1:
+            raise HedgeLexiconError(f"hedge_cues.json: unsupported version {data['version']!r}")
+        self.data = data
+        cues = data["hedge_cues"]
+        if not isinstance(cues, list) or not cues:
+            raise HedgeLexiconError("hedge_cues: expected a non-empty list")
+        parts = []
+        self.cue_meta: dict[str, tuple[str, str]] = {}
+        seen: set[str] = set()
+        for i, cue in enumerate(cues):
+            _check_keys(cue, _CUE_KEYS, _CUE_REQUIRED, f"hedge_cues[{i}]")
+            cid, cat, pat = cue["id"], cue["category"], cue["pattern"]
+            if not (isinstance(cid, str) and re.fullmatch(r"[a-z_]+", cid)):
+                raise HedgeLexiconError(f"hedge_cues[{i}]: id must be lower-case letters and underscores")
+            if cid in seen:
+                raise HedgeLexiconError(f"hedge_cues[{i}]: duplicate id {cid!r}")
+            if not (isinstance(cat, str) and re.fullmatch(r"[a-z_]+", cat)):
+                raise HedgeLexiconError(f"hedge_cues[{i}]: category must be lower-case letters and underscores")
+            try:
+                re.compile(pat)
+            except (re.error, TypeError) as exc:
+                raise HedgeLexiconError(f"hedge_cues[{i}] ({cid}): bad pattern: {exc}") from None
+            seen.add(cid)
+            self.cue_meta[cid] = (cid, cat)
+            parts.append(f"(?P<{cid}>{pat})")
+        self.categories = sorted({c for _, c in self.cue_meta.values()})
+
+        # sentence patterns: same schema as hedge_cues, ids unique across both lists
+        spats = data.get("sentence_patterns", [])
+        if not isinstance(spats, list):
+            raise HedgeLexiconError("sentence_patterns: expected a list")
+        sparts = []
+        self.pattern_meta: dict[str, str] = {}
+        for i, pat_obj in enumerate(spats):
+            where = f"sentence_patterns[{i}]"
+            _check_keys(pat_obj, _CUE_KEYS, _CUE_REQUIRED, where)
+            pid, cat, pat = pat_obj["id"], pat_obj["category"], pat_obj["pattern"]
+            if not (isinstance(pid, str) and re.fullmatch(r"[a-z_]+", pid)):
+                raise HedgeLexiconError(f"{where}: id must be lower-case letters and underscores")
+            if pid in seen or pid in self.pattern_meta:
+                raise HedgeLexiconError(f"{where}: duplicate id {pid!r}")
+            if not (isinstance(cat, str) and re.fullmatch(r"[a-z_]+", cat)):
+                raise HedgeLexiconError(f"{where}: category must be lower-case letters and underscores")
+            if "note" in pat_obj and not isinstance(pat_obj["note"], str):
+                raise HedgeLexiconError(f"{where}: note must be a string")
+            try:
+                re.compile(pat)
+            except (re.error, TypeError) as exc:
+                raise HedgeLexiconError(f"{where} ({pid}): bad pattern: {exc}") from None
+            self.pattern_meta[pid] = cat
+            sparts.append(f"(?P<{pid}>{pat})")
+        self.pattern_categories = sorted(set(self.pattern_meta.values()))
+        self.pattern_re = (re.compile(r"(?<![\w-])(?:" + "|".join(sparts) + r")(?![\w-])") if sparts else None)
+        self.cue_ids = [c["id"] for c in cues]
+        # One pass over the sentence: alternatives in file order, the earliest match wins.
+        # Matched against lower-cased text (much faster than re.IGNORECASE).
+        self.cue_re = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+
+        month = data["month_may"]
+        _check_keys(month, _MONTH_KEYS, _MONTH_KEYS, "month_may")
+        self.month_preceding = {w.lower() for w in _str_list(month["preceding_words"], "month_may.preceding_words")}
+        self.month_following = re.compile(month["following_pattern"], re.IGNORECASE)
+
+        neg = data["negation"]
+        _check_keys(neg, _NEGATION_KEYS, _NEGATION_KEYS, "negation")
+        neg_cues = _str_list(neg["cues"], "negation.cues")
+        word_cues = [c for c in neg_cues if "'" not in c and "’" not in c]
+        clitic_cues = [c for c in neg_cues if c not in word_cues]
+        neg_pattern = r"(?<![\w-])(?:" + "|".join(word_cues) + r")(?![\w-])"
+        if clitic_cues:
+            neg_pattern += r"|(?:" + "|".join(clitic_cues) + r")(?![\w-])"
+        try:
+            self.negation_re = re.compile(neg_pattern)
+        except re.error as exc:
+            raise HedgeLexiconError(f"negation.cues: bad pattern: {exc}") from None
+        self.negation_exceptions = re.compile(
+            r"(?<![\w-])(?:" + _words_alt([w.lower() for w in _str_list(neg["exceptions"], "negation.exceptions")]) + r")(?![\w-])"
+        )
+
+        clauses = data["clauses"]
+        _check_keys(clauses, _CLAUSE_KEYS, _CLAUSE_KEYS, "clauses")
+        lists = {k: _str_list(v, f"clauses.{k}") for k, v in clauses.items()}
+        self.leading_re = re.compile(r"(?:" + _words_alt(lists["leading_subordinators"]) + r")(?![\w-])", re.IGNORECASE)
+        openers = lists["leading_subordinators"] + lists["appositive_openers"] + lists["adjunct_openers"] + lists["relative_pronouns"]
+        self.opener_re = re.compile(r"(?:" + _words_alt(openers) + r")(?![\w-])", re.IGNORECASE)
+        self.discourse_re = re.compile(r"(?:" + _words_alt(lists["discourse_markers"]) + r")\s*$", re.IGNORECASE)
+        self.relative_re = re.compile(r"(?<![\w-])(?:" + _words_alt(lists["relative_pronouns"]) + r"|such as)(?![\w-])", re.IGNORECASE)
+        self.complement_takers = {w.lower() for w in lists["complement_takers"]}
+        self.advice_re = re.compile(r"(?<![\w-])(?:" + _words_alt([w.lower() for w in lists["advice_markers"]]) + r")(?![\w-])")
+        self.weak_categories = {"modal_weak", "epistemic_verb_weak", "approximation", "conll_style"}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "HedgeLexicon":
+        return cls(data)
+
+    @classmethod
+    def from_path(cls, path: Path) -> "HedgeLexicon":
+        with open(path, encoding="utf-8") as fh:
+            return cls(json.load(fh))
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> HedgeLexicon:
+    """Load (and cache) the cue lexicon; the packaged file by default."""
+    return HedgeLexicon.from_path(Path(path) if path else DEFAULT_CUES_PATH)
+
+
+_COORDINATION_RE = re.compile(r",\s+(?:and|but|yet|while)\s+(?=(?:it|they|this|these|the|its|their|[a-z]+\s+(?:is|are|was|were|has|have)\b))|;\s+", re.IGNORECASE)
+_SEGMENT_RE = re.compile(r"[^,;:]+[,;:]?")
+_PAREN_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\s[—–]\s?[^—–]*?\s?[—–]\s|—[^—]*—|—[^—]*$|\s–\s[^–]*$")
+_THAT_RE = re.compile(r"([\w’'-]+)\s+that\b", re.IGNORECASE)
+_FIRST_WORD_RE = re.compile(r"[\s\"“‘'(]*([A-Za-z][\w’'-]*)")
+_LY_ING_RE = re.compile(r"[\s\"“‘']*(?:[a-z]+ly\s+)?([a-z]+ing)\b", re.IGNORECASE)
+_COORD_RE = re.compile(r"[\s\"“‘']*(?:and|but|or|yet|so)\b", re.IGNORECASE)
+
+
+def subordinate_spans(text: str, lexicon: HedgeLexicon | None = None) -> list[tuple[int, int]]:
+    """Character spans of appositives, relative clauses, leading subordinate clauses and trailing adjuncts.
+
+    A cheap approximation of "not the main clause" from punctuation and clause
+    markers; no parser is needed, so it runs at tokenizer speed.
+    """
+    lex = lexicon or load_lexicon()
+    spans: list[tuple[int, int]] = [m.span() for m in _PAREN_RE.finditer(text)]
+    clause_start = 0
+    for part in re.split(r"(;)", text):
+        if part == ";":
+            clause_start += 1
+            continue
+        segs = [(m.start() + clause_start, m.end() + clause_start) for m in _SEGMENT_RE.finditer(part)]
+        clause_start += len(part)
+        if not segs:
+            continue
+        first = 0
+        # Skip a leading discourse marker ("However,", "In conclusion,").
+        if len(segs) > 1 and lex.discourse_re.match(text[segs[0][0]:segs[0][1]].strip(" \t\"“‘',:")):
+            first = 1
+        n = len(segs)
+        for i in range(first, n):
+            s, e = segs[i]
+            seg = text[s:e]
+            lead = seg.lstrip(" \t\"“‘'")
+            off = s + len(seg) - len(lead)
+            if i == first:
+                if i < n - 1 and lex.leading_re.match(lead):
+                    spans.append((off, e))
+                    continue
+            else:
+                if _COORD_RE.match(lead):
+                    pass
+                elif lex.opener_re.match(lead):
+                    spans.append((off, e))
+                    continue
+                else:
+                    m = _LY_ING_RE.match(lead)
+                    if m and m.group(1).lower() not in _NOT_PARTICIPLES:
+                        spans.append((off, e))
+                        continue
+            # Relative clauses and "such as" lists inside a segment.
+            m = lex.relative_re.search(seg)
+            if m:
+                spans.append((s + m.start(), e))
+                seg_end = s + m.start()
+            else:
+                seg_end = e
+            for tm in _THAT_RE.finditer(text, s, seg_end):
+                if tm.group(1).lower() not in lex.complement_takers:
+                    spans.append((tm.start(0) + len(tm.group(1)) + 1, seg_end))
+                    break
+    return spans
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    for s, e in spans:
+        if s <= pos < e:
+            return True
+    return False
+
+
+def _is_month_may(text: str, start: int, end: int, lex: HedgeLexicon) -> bool:
+    if text[start] != "M":
+        return False
+    if lex.month_following.match(text, end):
+        return True
+    before = text[:start].rstrip(" \t,")
+    m = re.search(r"([A-Za-z]+)$", before)
+    return bool(m and m.group(1).lower() in lex.month_preceding)
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    # a few characters change length when lower-cased; offsets must stay valid
+    return low if len(low) == len(text) else "".join(c.lower()[0] for c in text)
+
+
+def _iter_cues(text: str, low: str, lex: HedgeLexicon):
+    for m in lex.cue_re.finditer(low):
+        cid = m.lastgroup
+        if cid is None:
+            continue
+        if cid == "modal_may" and _is_month_may(text, m.start(), m.end(), lex):
+            continue
+        yield m.start(), m.end(), text[m.start():m.end()], cid, lex.cue_meta[cid][1]
+
+
+def analyse_sentence(text: str, lexicon: HedgeLexicon | None = None) -> SentenceCues:
+    """All hedge cues (flagged main or not) and main-clause negation for one sentence."""
+    lex = lexicon or load_lexicon()
+    low = _lower_same_length(text)
+    raw = list(_iter_cues(text, low, lex))
+    neg_hits = [m.start() for m in lex.negation_re.finditer(low)]
+    advice_hits = [m.start() for m in lex.advice_re.finditer(low)]
+    pat_hits = [(m.start(), m.end(), m.lastgroup) for m in lex.pattern_re.finditer(low)] if lex.pattern_re is not None else []
+    if not raw and not neg_hits and not advice_hits and not pat_hits:
+        return SentenceCues((), False)
+    spans = subordinate_spans(text, lex)
+    patterns = tuple(PatternHit(s, e, pid, lex.pattern_meta[pid], not _in_spans(s, spans))
+                     for s, e, pid in pat_hits if pid is not None)
+    advice_main = any(not _in_spans(pos, spans) for pos in advice_hits)
+    cues = tuple(HedgeCue(s, e, t, cid, cat, not _in_spans(s, spans)) for s, e, t, cid, cat in raw)
+    coordinated_mixed, asserted = False, ""
+    main_cues = [c for c in cues if c.main and c.category not in lex.weak_categories]
+    if main_cues:
+        bounds = [0] + [m.end() for m in _COORDINATION_RE.finditer(text)] + [len(text) + 1]
+        if len(bounds) > 2:
+            clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+            cued = [any(s <= c.start < e for c in main_cues) for s, e in clauses]
+            if any(cued) and not all(cued):
+                coordinated_mixed = True
+                s, e = clauses[cued.index(False)]
+                asserted = text[s:e]
+    negated = False
+    if neg_hits:
+        excluded = [m.span() for m in lex.negation_exceptions.finditer(low)]
+        for pos in neg_hits:
+            if not _in_spans(pos, excluded) and not _in_spans(pos, spans):
+                negated = True
+                break
+    return SentenceCues(cues, negated, coordinated_mixed, asserted, advice_main, patterns, tuple(spans))
+
+
+def find_all_hedge_cues(text: str, lexicon: HedgeLexicon | None = None) -> list[HedgeCue]:
+    """Every hedge cue in the sentence, each flagged `main` or not."""
+    return list(analyse_sentence(text, lexicon).cues)
+
+
+def find_hedge_cues(text: str, lexicon: HedgeLexicon | None = None) -> list[tuple[int, int, str]]:
+    """Hedge cues that can decide the label: (start, end, cue text) in the main clause.
+
+    Cues in appositives, relative clauses and adjuncts are left out; use
+    `find_all_hedge_cues` to see them flagged.
+    """
+    return [(c.start, c.end, c.text) for c in analyse_sentence(text, lexicon).cues if c.main]
+
+
+def find_negation(text: str, lexicon: HedgeLexicon | None = None) -> bool:
+    """True when the main proposition is negated (not "not only", "no doubt", "whether or not")."""
+    return analyse_sentence(text, lexicon).negated

@@ -1,0 +1,176 @@
+"""Hedge cues and negation read in context (claimscan.hedging)."""
+import json
+
+import pytest
+
+from claimscan.hedging import (
+    DEFAULT_CUES_PATH,
+    HedgeLexicon,
+    HedgeLexiconError,
+    analyse_sentence,
+    find_all_hedge_cues,
+    find_hedge_cues,
+    find_negation,
+)
+
+
+def cue_texts(text):
+    return [t.lower() for _, _, t in find_hedge_cues(text)]
+
+
+def test_modal_may_is_a_cue():
+    assert cue_texts("Ginger may settle an upset stomach.") == ["may"]
+
+
+@pytest.mark.parametrize("text", [
+    "May 2023 guidance classifies the herb as a controlled substance.",
+    "The agency issued its warning in May, after two poisonings.",
+    "Sales have doubled since May of last year.",
+    "The ban takes effect on May 14.",
+])
+def test_month_may_is_not_a_cue(text):
+    assert cue_texts(text) == []
+
+
+def test_capitalised_modal_may_in_a_heading_is_a_cue():
+    assert cue_texts("Valerian May Improve Sleep Quality") == ["may"]
+
+
+def test_can_is_not_a_cue_but_could_is():
+    assert cue_texts("Caffeine can raise blood pressure.") == []
+    assert cue_texts("Caffeine could raise blood pressure.") == ["could"]
+    assert cue_texts("Caffeine might raise blood pressure.") == ["might"]
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("Research suggests that magnesium eases leg cramps.", "suggests"),
+    ("Zinc is thought to shorten colds.", "is thought to"),
+    ("Users report that the tincture calms them within minutes.", "users report"),
+    ("The extract appears to lower cortisol.", "appears to"),
+])
+def test_epistemic_verbs_with_their_subjects(text, cue):
+    assert cue in cue_texts(text)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("Further research is needed to confirm these benefits of fish oil.", "further research is needed"),
+    ("More studies are needed before melatonin can be recommended for children.", "more studies are needed"),
+    ("Lion's mane shows promise for memory in older adults.", "shows promise"),
+    ("Relief from migraines has been anecdotally reported by users of feverfew.", "anecdotally reported"),
+])
+def test_multi_word_cues(text, cue):
+    assert cue in cue_texts(text)
+
+
+def test_appositive_cue_is_flagged_not_main():
+    text = "Saffron, known for its potential to lift mood, is harvested from crocus flowers."
+    cues = find_all_hedge_cues(text)
+    assert [(c.text, c.main) for c in cues] == [("potential", False)]
+    assert find_hedge_cues(text) == []
+
+
+def test_relative_clause_cue_is_flagged_not_main():
+    text = "The root contains saponins, which may be linked to its effects."
+    assert [c.main for c in find_all_hedge_cues(text)] == [False]
+
+
+def test_trailing_participle_cue_is_flagged_not_main():
+    text = "Creatine increases muscle strength, potentially helping older adults stay active."
+    assert [(c.text, c.main) for c in find_all_hedge_cues(text)] == [("potentially", False)]
+
+
+def test_coordinated_claim_and_hedge_keeps_main_modal():
+    text = "Nicotine binds acetylcholine receptors, and it may sharpen attention."
+    assert cue_texts(text) == ["may"]
+
+
+def test_it_is_crucial_to_understand_that_has_no_cue():
+    assert find_all_hedge_cues("It is crucial to understand that alcohol damages liver cells.") == []
+
+
+def test_cue_offsets_point_at_cue_text():
+    text = "Early studies suggest that cinnamon might lower blood sugar."
+    for start, end, cue in find_hedge_cues(text):
+        assert text[start:end] == cue
+
+
+@pytest.mark.parametrize("text, negated", [
+    ("Vitamin C does not prevent colds.", True),
+    ("Echinacea is not a cure for the flu.", True),
+    ("There is no evidence that garlic lowers cholesterol.", True),
+    ("Green tea never replaces medical treatment.", True),
+    ("Kava cannot be sold in some countries.", True),
+    ("Turmeric not only reduces swelling but also eases stiffness.", False),
+    ("There is no doubt that smoking causes lung cancer.", False),
+    ("Whether or not you exercise, sleep matters for blood pressure.", False),
+    ("This reaction, while not common, affects the skin.", False),
+    ("Iron supplements help anaemia.", False),
+])
+def test_negation_of_the_main_clause(text, negated):
+    assert find_negation(text) is negated
+
+
+def test_negation_keeps_hedge_cues_apart():
+    result = analyse_sentence("Ginseng may not improve stamina.")
+    assert result.negated is True
+    assert [c.text for c in result.cues] == ["may"]
+
+
+def test_shipped_lexicon_loads_and_unknown_keys_are_errors():
+    data = json.loads(DEFAULT_CUES_PATH.read_text(encoding="utf-8"))
+    HedgeLexicon.from_dict(data)
+    bad = json.loads(json.dumps(data))
+    bad["hedge_cues"][0]["wieght"] = 2
+    with pytest.raises(HedgeLexiconError, match="unknown key"):
+        HedgeLexicon.from_dict(bad)
+    bad = json.loads(json.dumps(data))
+    bad["extra_section"] = {}
+    with pytest.raises(HedgeLexiconError, match="unknown key"):
+        HedgeLexicon.from_dict(bad)
+
+
+def test_bad_pattern_is_an_error():
+    data = json.loads(DEFAULT_CUES_PATH.read_text(encoding="utf-8"))
+    data["hedge_cues"][0]["pattern"] = "(unclosed"
+    with pytest.raises(HedgeLexiconError, match="bad pattern"):
+        HedgeLexicon.from_dict(data)
+
+
+def test_sentence_patterns_are_validated_strictly():
+    data = json.loads(DEFAULT_CUES_PATH.read_text(encoding="utf-8"))
+    lex = HedgeLexicon.from_dict(data)
+    assert {"advice", "framing", "care_process", "title", "assertion"} <= set(lex.pattern_categories)
+    bad = json.loads(json.dumps(data))
+    bad["sentence_patterns"][0]["weight"] = 1
+    with pytest.raises(HedgeLexiconError, match="unknown key"):
+        HedgeLexicon.from_dict(bad)
+    bad = json.loads(json.dumps(data))
+    bad["sentence_patterns"][0]["id"] = data["hedge_cues"][0]["id"]
+    with pytest.raises(HedgeLexiconError, match="duplicate id"):
+        HedgeLexicon.from_dict(bad)
+    bad = json.loads(json.dumps(data))
+    bad["sentence_patterns"][0]["pattern"] = "(unclosed"
+    with pytest.raises(HedgeLexiconError, match="bad pattern"):
+        HedgeLexicon.from_dict(bad)
+
+
+def _pattern_ids(text):
+    return [p.pattern_id for p in analyse_sentence(text).patterns if p.main]
+
+
+@pytest.mark.parametrize("text, pattern_id", [
+    ("Consult a pharmacist before combining supplements.", "imperative_lead"),
+    ("Patients should consult their doctor before stopping treatment.", "should_consult"),
+    ("It is important to start with a low dose.", "important_to"),
+    ("This article explores the effects of caffeine.", "framing"),
+    ("Healthcare providers can help monitor side effects.", "care_process"),
+    ("Exploring the Benefits of Green Tea", "gerund_lead"),
+    ("Research has shown that smoking damages the lungs.", "studies_shown"),
+])
+def test_sentence_patterns_found(text, pattern_id):
+    assert pattern_id in _pattern_ids(text)
+
+
+def test_importance_with_that_clause_is_not_advice():
+    # guidelines §2 rule 3: "It is crucial to understand that <proposition>" is a claim
+    assert "important_to" not in _pattern_ids("It is crucial to understand that alcohol damages the liver.")
