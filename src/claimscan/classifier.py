@@ -120,6 +120,21 @@ def default_model_dir() -> Path:
     return models_dir() / "classifier"
 
 
+_BUCKET_CACHE: dict[tuple[str, int], int] = {}
+_BUCKET_CACHE_LIMIT = 500_000
+
+
+def _bucket_of(name: str, mask: int) -> int:
+    """crc32 bucket of a feature name, memoised: most features recur across sentences."""
+    key = (name, mask)
+    bucket = _BUCKET_CACHE.get(key)
+    if bucket is None:
+        if len(_BUCKET_CACHE) >= _BUCKET_CACHE_LIMIT:
+            _BUCKET_CACHE.clear()
+        bucket = _BUCKET_CACHE[key] = zlib.crc32(name.encode("utf-8")) & mask
+    return bucket
+
+
 def _bucket(name: str, n_buckets: int) -> int:
     return zlib.crc32(name.encode("utf-8")) & (n_buckets - 1)
 
@@ -307,7 +322,6 @@ def featurize(texts: Sequence[str], n_buckets: int = DEFAULT_N_BUCKETS, lexicon:
     indices: list[int] = []
     indptr = [0]
     all_cues = []
-    crc = zlib.crc32
     mask = n_buckets - 1
     with_entities = ents is not None
     if with_entities and len(ents) != len(texts):
@@ -323,7 +337,7 @@ def featurize(texts: Sequence[str], n_buckets: int = DEFAULT_N_BUCKETS, lexicon:
         else:
             names = feature_names(text, cues)
         # de-duplicate per sentence so features stay binary
-        idx = {crc(f.encode("utf-8")) & mask for f in names}
+        idx = {_bucket_of(f, mask) for f in names}
         indices.extend(idx)
         indptr.append(len(indices))
     return FeatureBatch(np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64), all_cues)
