@@ -228,3 +228,27 @@ def test_killed_run_resumes_to_identical_tables(tmp_path):
     assert subprocess.run(_cli(str(corpus), "--out", str(out), "--workers", "1")).returncode == 1
     assert _tables(out) == _tables(reference)
     assert not (out / ".claimscan-run").exists()
+
+
+def test_run_killed_while_publishing_completes_on_rerun(tmp_path, monkeypatch):
+    import claimscan.writers as writers
+
+    corpus = _many_documents(tmp_path / "in", 3)
+    reference = tmp_path / "reference"
+    run(str(corpus), "--out", str(reference), "--workers", "1")
+    out = tmp_path / "out"
+    real_replace = os.replace
+    calls = []
+
+    def dying_replace(src, dst):
+        calls.append(dst)
+        if str(dst).endswith("entities.csv"):  # sentences.csv published, then the process dies
+            raise KeyboardInterrupt
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(writers.os, "replace", dying_replace)
+    assert run(str(corpus), "--out", str(out), "--workers", "1").exit_code == 130
+    assert (out / "sentences.csv").exists() and not (out / "documents.csv").exists()
+    monkeypatch.setattr(writers.os, "replace", real_replace)
+    assert run(str(corpus), "--out", str(out), "--workers", "1").exit_code == 1
+    assert _tables(out) == _tables(reference)

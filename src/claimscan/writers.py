@@ -67,6 +67,7 @@ class TableWriter:
         self._new_encodings: dict[str, str] = {}
         self._handles: dict[str, io.BufferedWriter] = {}
         self._journal = None
+        self._publishing = False
 
     # -- lifecycle
     def open(self) -> int:
@@ -87,6 +88,9 @@ class TableWriter:
             self.done_units = state["units"]
             self.encodings = state["encodings"]
             self.counts = state["counts"]
+            if state.get("publishing"):
+                self._publishing = True  # killed while publishing: every unit is done, finish() completes it
+                return self.done_units
             for table in TABLES:
                 with open(self.work / f"{table}.csv", "r+b") as handle:
                     handle.truncate(state["sizes"][table])
@@ -136,13 +140,20 @@ class TableWriter:
 
     def finish(self, fmt: str, summary: dict) -> None:
         """Publish the tables (rename or convert), then remove the work folder."""
-        for handle in self._handles.values():
-            handle.close()
-        self._journal.close()
+        if not self._publishing:
+            for handle in self._handles.values():
+                handle.close()
+            # from here on a rerun only completes the publishing below
+            self._journal.write((json.dumps({"units": self.done_units, "counts": self.counts, "encodings": {},
+                                             "publishing": True}) + "\n").encode())
+            self._journal.close()
         for table in TABLES:
             part = self.work / f"{table}.csv"
+            if not part.exists():
+                continue  # published before a kill
             if fmt == "parquet":
                 write_parquet(part, self.out / f"{table}.parquet", table)
+                part.unlink()
             else:
                 os.replace(part, self.out / f"{table}.csv")
         summary = dict(summary, counts=self.counts, encodings=self.encodings)
@@ -152,7 +163,7 @@ class TableWriter:
     def close(self) -> None:
         for handle in self._handles.values():
             handle.close()
-        if self._journal:
+        if self._journal and not self._journal.closed:
             self._journal.close()
 
 
