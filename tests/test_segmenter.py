@@ -48,6 +48,11 @@ def split(text):
         ("A study by John F. Kennedy Jr. was cited.", ["A study by John F. Kennedy Jr. was cited."]),
         ("p < 0.05 for both arms. No effect was seen at 1 mg.", ["p < 0.05 for both arms.", "No effect was seen at 1 mg."]),
         ("Pharmacists warn against it etc. Edibles act slowly.", ["Pharmacists warn against it etc.", "Edibles act slowly."]),
+        # forum text: lower-case sentence starts
+        ("my mood is better, I think? hard to say why.", ["my mood is better, I think?", "hard to say why."]),
+        ("“Why?” she asked about the dose.", ["“Why?” she asked about the dose."]),
+        ("booking a GP visit to ask about it. will report back!", ["booking a GP visit to ask about it.", "will report back!"]),
+        ("Doses were taken at 8 p.m. Cognitive tests followed.", ["Doses were taken at 8 p.m.", "Cognitive tests followed."]),
     ],
 )
 def test_sentences_inside_a_block(text, expected):
@@ -65,6 +70,11 @@ def test_headings_and_list_items_are_their_own_sentences():
     assert split(text) == ["Ashwagandha for Stress", "Ashwagandha is an adaptogen.", "It lowers cortisol.",
                            "Better sleep", "Exploring ashwagandha's effects", "Lower anxiety.", "Fewer headaches",
                            "Calmer mood"]
+
+
+def test_numbering_inside_a_markdown_heading_stays():
+    assert split("## 1. It Copies a Gut Hormone\nSemaglutide mimics GLP-1.") == [
+        "1. It Copies a Gut Hormone", "Semaglutide mimics GLP-1."]
 
 
 def test_section_is_the_heading_each_sentence_falls_under():

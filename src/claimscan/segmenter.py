@@ -73,6 +73,8 @@ _BLOCK_MARKUP = re.compile(
 )
 # Patterns below are written without adjacent ambiguous quantifiers (no "\s*\s*"),
 # so a line of a million spaces cannot make them backtrack quadratically.
+# "## 1. Dosage": numbering after heading marks belongs to the heading, not a list marker
+_ATX_HEADING = re.compile(r"\s*(?:>\s*)*(?P<heading>\#{1,6})(?:\s+|$)(?P<list>)?(?P<quote>)?")
 _RULE_LINE = re.compile(r"\s*(?:[-*_=~]\s*){3,}$")  # --- *** ___ === (rules, setext underlines)
 _TABLE_RULE = re.compile(r"\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _FENCE = re.compile(r"\s*(```|~~~)")
@@ -147,7 +149,8 @@ def _ends_sentence(text: str, end_start: int, end_stop: int, line_end: int, rule
     next_word = after.group(1) if after else ""
     first = text[after.end(0) - len(next_word)] if next_word else following.group()
     if punct in "!?":
-        return not first.islower()
+        # “Why?” she asked: a quoted question inside a sentence; "I think? hard to say": two
+        return not (first.islower() and text[end_stop - 1] in _CLOSERS)
     ellipsis = punct == "…" or text.startswith("...", end_start) or text.startswith(". .", end_start)
     if ellipsis:
         return first.isupper() or first in "\"“‘«("
@@ -159,8 +162,8 @@ def _ends_sentence(text: str, end_start: int, end_stop: int, line_end: int, rule
         # "Fig. 2", "No. 5", "approx. 3 mg" continue; "... in 2019. 2020 saw ..." ends
         return not (word in rules.never_final or word in rules.maybe_final or len(word) <= 2)
     if first.islower():
-        # "approx. twice", "e.g. kratom" continue; "lol. i tried it" ends
-        return len(word) >= 4 and word.isalpha() and word not in rules.never_final and word not in rules.maybe_final
+        # "approx. twice", "e.g. kratom" continue; "about it. will report back" ends
+        return len(word) >= 2 and word.isalpha() and word not in rules.never_final and word not in rules.maybe_final
     if word in rules.never_final:
         return False
     # a lone capital is an initial ("J. Smith", "John F. Kennedy") only after a capitalised word
@@ -249,7 +252,7 @@ def segment_text(
         if in_fence or not line.strip() or _RULE_LINE.match(line) or _TABLE_RULE.match(line):
             prev_blank = True
             continue
-        markup = _BLOCK_MARKUP.match(text, line_start, line_end)
+        markup = _ATX_HEADING.match(text, line_start, line_end) or _BLOCK_MARKUP.match(text, line_start, line_end)
         content_start = markup.end()
         kind = "text"
         if markup.group("heading") or line_start in known_headings or content_start in known_headings:
