@@ -156,8 +156,8 @@ def _ends_sentence(text: str, end_start: int, end_stop: int, line_end: int, rule
         return first.isupper() or first in "\"“‘«("
     if text[end_start + 1:end_stop].strip(_CLOSERS + "[]0123456789,–- "):
         return True  # "?!" or similar
-    word = _WORD_BEFORE.search(text, max(0, end_start - _WINDOW), end_start).group(1).lower()
-    word = word.lstrip("'’-").rstrip(".")
+    original = _WORD_BEFORE.search(text, max(0, end_start - _WINDOW), end_start).group(1).lstrip("'’-").rstrip(".")
+    word = original.lower()
     if first.isdigit():
         # "Fig. 2", "No. 5", "approx. 3 mg" continue; "... in 2019. 2020 saw ..." ends
         return not (word in rules.never_final or word in rules.maybe_final or len(word) <= 2)
@@ -169,7 +169,9 @@ def _ends_sentence(text: str, end_start: int, end_stop: int, line_end: int, rule
     # a lone capital is an initial ("J. Smith", "John F. Kennedy") only after a capitalised word
     # or at the start: "vitamin C. Tastes ..." and "5 g. Higher ..." end sentences
     is_initial = len(word) == 1 and word.isalpha() and _initial_context(text, end_start - 1)
-    if word in rules.maybe_final or is_initial or ("." in word and all(len(p) <= 2 for p in word.split("."))):
+    # dotted capitals not listed ("U.S.A.", "N.Y.") behave like "U.S."; "p.m." like a word
+    dotted_name = "." in original and original[:1].isupper() and all(len(p) <= 2 for p in original.split("."))
+    if word in rules.maybe_final or is_initial or dotted_name:
         # "U.S. The legality" ends; "U.S. Food and Drug" and "J. Smith" continue
         return next_word.lower() in rules.sentence_starters
     return True
