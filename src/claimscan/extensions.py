@@ -23,3 +23,22 @@ def register_extensions() -> None:
 
 
 register_extensions()
+
+_TEXT_KEY = "claimscan_text"
+
+
+def set_doc_text(doc: Doc, text: str) -> None:
+    """Seed `doc_text` with the string the Doc was made from (it equals doc.text)."""
+    doc.user_data[_TEXT_KEY] = text
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once per Doc.
+
+    spaCy rebuilds `doc.text` from every token on each access; the text of a
+    Doc never changes after tokenisation, so every component shares one copy.
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text

@@ -64,6 +64,7 @@ def load(model: str | Path | None = None, *, entities: bool = True, classifier: 
 
 def make_doc(nlp: Language, document: Document) -> Doc:
     doc = nlp.make_doc(document.nlp_text)
+    extensions.set_doc_text(doc, document.nlp_text)
     doc._.set(extensions.HEADINGS, list(document.headings))
     return doc
 

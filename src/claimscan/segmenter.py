@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -325,7 +325,7 @@ class Segmenter:
 
     def __call__(self, doc: Doc) -> Doc:
         headings = doc._.get(extensions.HEADINGS) or ()
-        sentences = segment_text(doc.text, headings, self.rules)
+        sentences = segment_text(extensions.doc_text(doc), headings, self.rules)
         doc._.set(
             extensions.SENTENCES,
             [{"start": s.start, "end": s.end, "section": s.section, "is_heading": s.is_heading} for s in sentences],
@@ -349,7 +349,7 @@ class Segmenter:
 
 def set_sentence_starts(doc: Doc, starts: list[int]) -> None:
     """Mark the tokens at the given character offsets as sentence starts."""
-    idx = np.fromiter((t.idx for t in doc), dtype=np.int64, count=len(doc))
+    idx = doc.to_array([IDX]).reshape(-1).astype(np.int64)
     flags = np.full(len(doc), -1, dtype=np.int32)  # -1: not a sentence start
     positions = np.searchsorted(idx, np.asarray(starts, dtype=np.int64), side="right") - 1
     flags[positions[positions >= 0]] = 1
