@@ -4,7 +4,8 @@
         [--corpus ../shared/corpus/kratom] [--labelled data/labelled] [--json out.json] [--errors]
 
 Lenient F1: a prediction and a gold mention overlap and have the same type (one-to-one).
-Exact F1: same start, end and type. Concept agreement: over pairs of gold mentions that share
+Exact F1: same start, end and type. Labelled figures are also given per file and for
+"tune" (all but --holdout, default part_d.jsonl) vs "holdout"; --errors lists tune errors only. Concept agreement: over pairs of gold mentions that share
 a gold concept and were both matched (lenient), the fraction claimscan puts in one concept.
 """
 from __future__ import annotations
@@ -204,6 +205,8 @@ def main(argv=None):
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--errors", action="store_true", help="print false negatives and false positives")
     ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--holdout", default="part_d.jsonl",
+                    help="labelled file reported separately and left out of --errors ('' for none)")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -227,6 +230,24 @@ def main(argv=None):
             per_sub[sub] = {"lenient_f1": m["lenient"]["f1"], "exact_f1": m["exact"]["f1"],
                             "concept_agreement": m["concept_agreement"], "n_gold": m["n_gold"]}
         report["labelled"]["per_substance"] = per_sub
+        # per file (tune on some parts, hold out another): lenient/exact F1 and concept agreement
+        per_part = {}
+        for part in sorted({d.split("#", 1)[0] for d, *_ in labelled}):
+            part_rows = [(d, t, nlp(t)._.claimscan_entities, g) for d, t, g, _ in labelled if d.startswith(part + "#")]
+            m, _ = score(part_rows)
+            per_part[part] = {"lenient": m["lenient"], "exact_f1": m["exact"]["f1"],
+                              "concept_agreement": m["concept_agreement"], "n_gold": m["n_gold"]}
+        if args.holdout:
+            for name, keep in (("tune", lambda d: not d.startswith(args.holdout + "#")),
+                               ("holdout", lambda d: d.startswith(args.holdout + "#"))):
+                sel = [(d, t, nlp(t)._.claimscan_entities, g) for d, t, g, _ in labelled if keep(d)]
+                m, errs = score(sel)
+                per_part[f"{name} ({'not ' if name == 'tune' else ''}{args.holdout})"] = {
+                    "lenient": m["lenient"], "exact_f1": m["exact"]["f1"],
+                    "concept_agreement": m["concept_agreement"], "n_gold": m["n_gold"]}
+                if name == "tune":
+                    all_errors["labelled"] = errs  # --errors never shows the held-out part
+        report["labelled"]["per_part"] = per_part
     if not args.no_speed and args.corpus.exists():
         texts = [p.read_text(encoding="utf-8") for p in sorted(args.corpus.glob("*.txt"))]
         report["speed"] = measure_speed(nlp, texts)

@@ -263,3 +263,54 @@ def test_tagger_pickles(nlp):
     tagger = nlp.get_pipe("claimscan_entities")
     clone = pickle.loads(pickle.dumps(tagger))
     assert clone(nlp.make_doc(text))._.claimscan_entities == tagger(nlp.make_doc(text))._.claimscan_entities
+
+
+# ---- general span rules: collisions, body site + problem word, condition + drug word, CYP symbols
+RULE_TERMS = TERMS + [
+    ("aplace", "SUBSTANCE", "troxipide", "MESH:C028936", "mesh_supp"),
+    ("diabetes", "CONDITION", "diabetes", "MESH:D003920", "mesh"),
+    ("liver damage", "CONDITION", "liver injury", "MESH:D056486", "curated"),
+    ("thyroid", "MECHANISM", "thyroid gland", "MESH:D013961", "mesh"),
+]
+
+
+@pytest.fixture()
+def rule_nlp(tmp_path):
+    blank = spacy.blank("en")
+    blank.tokenizer = create_tokenizer(blank)
+    vocab = compile_terms(RULE_TERMS, blank.tokenizer, sites={"GI": "gastrointestinal", "skin": "skin",
+                                                               "liver": "liver", "thyroid": "thyroid"},
+                          problem_heads=["problem", "issue", "side effect"], drug_heads=["drug", "medication"])
+    folder = tmp_path / "rule_vocab"
+    folder.mkdir()
+    (folder / ARTIFACT_NAME).write_bytes(vocab.to_bytes())
+    nlp = spacy.blank("en")
+    nlp.tokenizer = create_tokenizer(nlp)
+    nlp.add_pipe("claimscan_entities", config={"vocabulary_path": str(folder)})
+    return nlp
+
+
+def test_words_spelling_a_vocabulary_word_across_a_function_word_are_not_tagged(rule_nlp):
+    assert mentions(rule_nlp, "Find a place to rest.") == []
+    assert mentions(rule_nlp, "Aplace was given.") == [("Aplace", "SUBSTANCE", "troxipide")]
+
+
+def test_body_site_and_problem_word_is_a_condition(rule_nlp):
+    assert mentions(rule_nlp, "Mild GI issues and skin problems.") == [
+        ("GI issues", "CONDITION", "gastrointestinal problem"), ("skin problems", "CONDITION", "skin problem")]
+    assert mentions(rule_nlp, "It may cause GI side effects.") == [
+        ("GI side effects", "CONDITION", "gastrointestinal problem")]
+
+
+def test_site_rule_keeps_vocabulary_conditions(rule_nlp):
+    assert mentions(rule_nlp, "Liver damage is rare.") == [("Liver damage", "CONDITION", "liver injury")]
+
+
+def test_condition_or_site_with_drug_word_is_a_substance(rule_nlp):
+    assert mentions(rule_nlp, "Avoid diabetes drugs and thyroid medication.") == [
+        ("diabetes drugs", "SUBSTANCE", "diabetes medication"), ("thyroid medication", "SUBSTANCE", "thyroid medication")]
+
+
+def test_cyp_symbols_are_mechanisms(rule_nlp):
+    assert mentions(rule_nlp, "It inhibits CYP3A4 and CYP2C19.") == [
+        ("CYP3A4", "MECHANISM", "cyp3a4"), ("CYP2C19", "MECHANISM", "cyp2c19")]

