@@ -77,14 +77,15 @@ hedge F1 on the biological and Pei & Jurgens sets). The kratom gold in
 ## Figures at build time
 
 See `config.json` → `evaluation` (written by the build script). Summary of the
-build of 2026-11-21 (team data parts a-d; the previous model in brackets):
+build of 2026-11-21, 13:56 (team data parts a, b and d complete, part c with 23
+of its ~36 documents; the previous model, evaluated on the same data, in brackets):
 
 | target | figure |
 |---|---|
-| kratom gold macro-F1 (>= 0.90) | 0.827 (0.736); `other` recall 0.74 (0.51); end to end via `claimscan evaluate` 0.807 |
-| Pei & Jurgens dev claim-vs-hedge macro-F1 (>= 0.92) | 0.790 (0.790); 104 rows, a plain any-cue baseline gets 0.775 |
-| CoNLL-2010 bio 20% held-out hedge F1 (>= 0.86) | 0.866 (0.866); hedge head alone 0.894 |
-| team dev, unseen substances, macro-F1 (>= 0.85) | 0.838 (0.825); forum 0.775 (0.732), news 0.785 |
+| kratom gold macro-F1 (>= 0.90) | 0.848 (0.827); `other` recall 0.75 (0.74); ECE 0.066 (0.075); end to end via `claimscan evaluate` 0.828 (0.807) |
+| Pei & Jurgens dev claim-vs-hedge macro-F1 (>= 0.92) | 0.800 (0.790); 104 rows, a plain any-cue baseline gets 0.775 |
+| CoNLL-2010 bio 20% held-out hedge F1 (>= 0.86) | 0.863 (0.865); hedge head alone 0.894 |
+| team dev, unseen substances, macro-F1 (>= 0.85) | 0.835 (0.835); forum 0.790 (0.779), news 0.785 (0.785); ECE 0.047 (0.045) |
 
 Still weak: forum and news genres (first-person anecdotes, quotes, reported
 speech), vague promotional "other" sentences that name the substance and

@@ -247,3 +247,41 @@ def test_component_reads_entities_and_headings_from_the_doc():
     assert [s["label"] for s in sents] == ["other", "claim", "other"]
     texts = [doc.text[s["start"]:s["end"]] for s in sents]
     assert [r["label"] for r in classify_texts(texts, headings=[s["is_heading"] for s in sents])] == [s["label"] for s in sents]
+
+
+def test_featurize_hashes_exactly_the_feature_names():
+    import zlib
+
+    from claimscan.classifier import feature_names, featurize
+    from claimscan.hedging import analyse_sentence
+
+    texts = ["Kratom may ease pain in some users, who report that it could help.",
+             "Caffeine blocks adenosine receptors and kratom binds opioid receptors.", "Talk to your doctor"]
+    ents = [((0, 6, "SUBSTANCE"), (16, 20, "CONDITION")), ((0, 8, "SUBSTANCE"), (40, 46, "SUBSTANCE")), ()]
+    n_buckets = 1 << 12
+    batch = featurize(texts, n_buckets, ents=ents, headings=[False, None, True])
+    for i, (text, heading) in enumerate(zip(texts, [False, False, True])):
+        names = feature_names(text, analyse_sentence(text), ents[i], heading)
+        expected = {zlib.crc32(f.encode("utf-8")) & (n_buckets - 1) for f in names}
+        assert sorted(batch.indices[batch.indptr[i]:batch.indptr[i + 1]].tolist()) == sorted(expected)
+
+
+def test_subject_end_is_the_first_main_verb_word():
+    import re
+
+    from claimscan.classifier import _MAIN_VERBS, _subject_end
+
+    for low in ["kratom leaves contain mitragynine.", "the is-a relation is simple", "showcase shows", "no verb here at all", ""]:
+        words = [m for m in re.finditer(r"[a-z]+", low) if m.group() in _MAIN_VERBS]
+        assert _subject_end(low) == (words[0].start() if words else len(low) // 2)
+
+
+def test_masked_bigrams_are_the_bigrams_touching_an_entity():
+    from claimscan.classifier import _masked_bigrams
+
+    feats: list[str] = []
+    _masked_bigrams("kratom and kava bind opioid receptors", [(0, 6, "SUBSTANCE"), (11, 15, "SUBSTANCE")], feats)
+    assert set(feats) == {"mb:<s> ENT_SUBSTANCE", "mb:ENT_SUBSTANCE and", "mb:and ENT_SUBSTANCE", "mb:ENT_SUBSTANCE bind"}
+    feats = []
+    _masked_bigrams("kratom kava", [(0, 6, "SUBSTANCE"), (7, 11, "SUBSTANCE")], feats)
+    assert set(feats) == {"mb:<s> ENT_SUBSTANCE", "mb:ENT_SUBSTANCE ENT_SUBSTANCE", "mb:ENT_SUBSTANCE </s>"}

@@ -1,5 +1,6 @@
 """Hedge cues and negation read in context (claimscan.hedging)."""
 import json
+import re
 
 import pytest
 
@@ -174,3 +175,38 @@ def test_sentence_patterns_found(text, pattern_id):
 def test_importance_with_that_clause_is_not_advice():
     # guidelines §2 rule 3: "It is crucial to understand that <proposition>" is a claim
     assert "important_to" not in _pattern_ids("It is crucial to understand that alcohol damages the liver.")
+
+
+@pytest.mark.parametrize("pattern, alternatives", [
+    ("may", ["may"]),
+    (r"a|b(?:c|d)|e", ["a", "b(?:c|d)", "e"]),
+    (r"[|)]x|\|y|[]|]z|[^]|]w", ["[|)]x", r"\|y", "[]|]z", "[^]|]w"]),
+])
+def test_split_alternatives_splits_only_at_top_level(pattern, alternatives):
+    from claimscan.hedging import _split_alternatives
+
+    assert _split_alternatives(pattern) == alternatives
+
+
+SCAN_SENTENCES = [
+    "Kratom may ease pain, although it is thought to carry risks that are not fully understood.",
+    "It is widely believed that valerian might help, but we suspect the data are unclear.",
+    "Always consult your doctor; it's crucial to monitor your dose and exercise caution.",
+    "In this article we will explore whether ashwagandha can cause liver damage.",
+    "Understanding CBD: studies have shown it is well-known for its calming, possibly sedative, effects.",
+    "Researchers apparently found no link, which seems to suggest that it is likely safe.",
+    "Healthcare providers can help; professional guidance is essential for safe use.",
+    "Presumably, the putative mechanism remains to be determined — if possible, test whether it binds.",
+]
+
+
+def test_flat_cue_and_pattern_scans_match_one_named_group_per_entry():
+    # the original form: one named group around each entry; the flat form must find exactly the same matches
+    lex = HedgeLexicon.from_path(DEFAULT_CUES_PATH)
+    for key, flat, markers in (("hedge_cues", lex.cue_re, lex.cue_markers),
+                               ("sentence_patterns", lex.pattern_re, lex.pattern_markers)):
+        grouped = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{e['id']}>{e['pattern']})" for e in lex.data[key]) + r")(?![\w-])")
+        for text in SCAN_SENTENCES:
+            low = text.lower()
+            expected = [(m.start(), m.end(), m.lastgroup) for m in grouped.finditer(low)]
+            assert [(m.start(), m.end(), markers[m.lastgroup]) for m in flat.finditer(low)] == expected

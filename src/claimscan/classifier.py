@@ -24,6 +24,7 @@ import numpy as np
 from spacy.language import Language
 
 from . import extensions  # noqa: F401  (registers the Doc extensions)
+from .extensions import doc_text
 from .hedging import HedgeLexicon, SentenceCues, analyse_sentence, load_lexicon
 from .paths import models_dir
 
@@ -48,7 +49,8 @@ _MAIN_VERBS = frozenset(
     "is are was were be been has have had can could may might will would should must does do did show shows showed help helps cause causes caused reduce reduces reduced increase increases increased contain contains act acts work works bind binds affect affects lead leads led remain remains appear appears seem seems suggest suggests suggested provide provides offer offers require requires play plays interact interacts improve improves lower lowers raise raises block blocks inhibit inhibits found demonstrated indicate indicates indicated varies vary ensure ensures come comes make makes give gives become becomes include includes involve involves produce produces target targets activate activates trigger triggers"
     .split()
 )
-_LOWER_WORD_RE = re.compile(r"[a-z]+")
+# the first whole a-z word that is one of _MAIN_VERBS
+_MAIN_VERB_RE = re.compile(r"(?<![a-z])(?:" + "|".join(sorted(_MAIN_VERBS, key=len, reverse=True)) + r")(?![a-z])")
 _DIGIT_RE = re.compile(r"\d")
 # sentence-pattern categories that mark the `other` class
 _OTHER_PATTERN_CATEGORIES = {"advice", "caution", "framing", "care_process", "title"}
@@ -120,35 +122,41 @@ def default_model_dir() -> Path:
     return models_dir() / "classifier"
 
 
-_BUCKET_CACHE: dict[tuple[str, int], int] = {}
+# feature name -> bucket, one table per bucket mask: most features recur across sentences
+_BUCKET_TABLES: dict[int, dict[str, int]] = {}
 _BUCKET_CACHE_LIMIT = 500_000
 
 
-def _bucket_of(name: str, mask: int) -> int:
-    """crc32 bucket of a feature name, memoised: most features recur across sentences."""
-    key = (name, mask)
-    bucket = _BUCKET_CACHE.get(key)
-    if bucket is None:
-        if len(_BUCKET_CACHE) >= _BUCKET_CACHE_LIMIT:
-            _BUCKET_CACHE.clear()
-        bucket = _BUCKET_CACHE[key] = zlib.crc32(name.encode("utf-8")) & mask
-    return bucket
+def _feature_buckets(names: list[str], mask: int) -> set[int]:
+    """The distinct crc32 buckets of feature names (memoised per name).
 
-
-def _bucket(name: str, n_buckets: int) -> int:
-    return zlib.crc32(name.encode("utf-8")) & (n_buckets - 1)
+    The set is filled in the order of `names`: its iteration order decides the
+    order of the float32 weight sums, so the order is kept as it always was.
+    """
+    table = _BUCKET_TABLES.setdefault(mask, {})
+    try:
+        return {table[f] for f in names}
+    except KeyError:  # a feature not seen before
+        if len(table) >= _BUCKET_CACHE_LIMIT:
+            table.clear()
+        for f in names:
+            if f not in table:
+                table[f] = zlib.crc32(f.encode("utf-8")) & mask
+        return {table[f] for f in names}
 
 
 def _subject_end(low: str) -> int:
-    for m in _LOWER_WORD_RE.finditer(low):
-        if m.group() in _MAIN_VERBS:
-            return m.start()
-    return len(low) // 2
+    m = _MAIN_VERB_RE.search(low)
+    return m.start() if m else len(low) // 2
 
 
-def _entity_features(text: str, ents: SentenceEntities, feats: list[str], n_main: int) -> None:
+def _entity_features(low: str, ents: SentenceEntities, feats: list[str], n_main: int) -> None:
+    cue_state = "main_cue" if n_main else "no_main_cue"
+    if not ents:
+        feats += ("ent:total:0", "ent:types:none", "ent:subj:none", "ent:none&" + cue_state, "ent:subj_none&" + cue_state)
+        return
     counts = dict.fromkeys(ENTITY_LABELS, 0)
-    subj_end = _subject_end(text.lower()) if ents else 0
+    subj_end = _subject_end(low)
     subj: set[str] = set()
     for s, _, lab in ents:
         if lab in counts:
@@ -165,16 +173,15 @@ def _entity_features(text: str, ents: SentenceEntities, feats: list[str], n_main
     feats.append("ent:types:" + ("+".join(present) or "none"))
     feats.append("ent:subj:" + ("+".join(sorted(subj)) or "none"))
     if not total:
-        feats.append("ent:none&" + ("main_cue" if n_main else "no_main_cue"))
+        feats.append("ent:none&" + cue_state)
     if not subj:
-        feats.append("ent:subj_none&" + ("main_cue" if n_main else "no_main_cue"))
+        feats.append("ent:subj_none&" + cue_state)
 
 
-def _masked_bigrams(text: str, ents: SentenceEntities, feats: list[str]) -> None:
+def _masked_bigrams(low: str, ents: SentenceEntities, feats: list[str]) -> None:
     """Bigrams with each entity replaced by its type, so what is said about a substance generalises across names."""
     if not ents:
         return
-    low = text.lower()
     parts: list[str] = []
     pos = 0
     for s, e, lab in sorted(ents):
@@ -184,11 +191,12 @@ def _masked_bigrams(text: str, ents: SentenceEntities, feats: list[str]) -> None
         parts.append("ENT_" + lab)
         pos = e
     parts.extend(_TOKEN_RE.findall(low[pos:]))
-    prev = "<s>"
-    for t in parts + ["</s>"]:
-        if t.startswith("ENT_") or prev.startswith("ENT_"):
-            feats.append("mb:" + prev + " " + t)
-        prev = t
+    parts = ["<s>", *parts, "</s>"]
+    # the bigrams on either side of each entity (plain tokens are lower-case, so never start with ENT_)
+    for i, t in enumerate(parts):
+        if t.startswith("ENT_"):
+            feats.append(f"mb:{parts[i - 1]} {t}")
+            feats.append(f"mb:{t} {parts[i + 1]}")
 
 
 def feature_names(text: str, cues: SentenceCues, ents: SentenceEntities | None = None, is_heading: bool | None = None) -> list[str]:
@@ -198,7 +206,7 @@ def feature_names(text: str, cues: SentenceCues, ents: SentenceEntities | None =
     heading families; without them those families are left out (the public
     hedge corpora are featurised that way).
     """
-    lowered = text.lower()
+    low = lowered = text.lower()
     sub = [c for c in cues.cues if not c.main]
     if sub:
         # n-grams must not see the clauses whose cues do not decide the label (guidelines rule 1):
@@ -212,12 +220,8 @@ def feature_names(text: str, cues: SentenceCues, ents: SentenceEntities | None =
             lowered = lowered[:s] + " subcue " + lowered[e:]
     toks = _TOKEN_RE.findall(lowered)
     feats = ["bias"]
-    feats.extend("u:" + t for t in toks)
-    prev = "<s>"
-    for t in toks:
-        feats.append("b:" + prev + " " + t)
-        prev = t
-    feats.append("b:" + prev + " </s>")
+    feats += ["u:" + t for t in toks]
+    feats += [f"b:{prev} {t}" for prev, t in zip(["<s>", *toks], [*toks, "</s>"])]
     stripped = text.strip()
     if toks:
         feats.append("first:" + toks[0])
@@ -283,8 +287,8 @@ def feature_names(text: str, cues: SentenceCues, ents: SentenceEntities | None =
             if n_main:
                 feats.append("shape:heading_main_cue")
     if ents is not None:
-        _entity_features(text, ents, feats, n_main)
-        _masked_bigrams(text, ents, feats)
+        _entity_features(low, ents, feats, n_main)
+        _masked_bigrams(low, ents, feats)
         if other_main:
             feats.append("pat:main_other&ent:" + ("none" if not ents else "some"))
     return feats
@@ -337,8 +341,7 @@ def featurize(texts: Sequence[str], n_buckets: int = DEFAULT_N_BUCKETS, lexicon:
         else:
             names = feature_names(text, cues)
         # de-duplicate per sentence so features stay binary
-        idx = {_bucket_of(f, mask) for f in names}
-        indices.extend(idx)
+        indices.extend(_feature_buckets(names, mask))
         indptr.append(len(indices))
     return FeatureBatch(np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64), all_cues)
 
@@ -438,6 +441,8 @@ class SentenceClassifier:
                     and self._health_clause(texts[i], cues.asserted_clause, batch.ents[i] if batch.ents is not None else None)):
                 # guidelines §2 rule 2: an asserted main clause coordinated with a hedged one is a claim
                 best[i] = claim_i
+                # the rule settles claim vs hedge; what stays uncertain is only whether it is "other"
+                probs[i, claim_i] += probs[i, hedge_i]
             label = self.labels[best[i]]
             cue_texts: list[str] = []
             if label == "hedge":
@@ -530,7 +535,7 @@ class ClaimClassifier:
         sents = doc._.claimscan_sentences or []
         if not sents:
             return []
-        text = doc.text
+        text = doc_text(doc)
         ents = doc_sentence_entities(doc, sents) if self.model.uses_entities else None
         headings = [s.get("is_heading") for s in sents]
         return self.model.classify([text[s["start"]:s["end"]] for s in sents], ents, headings)
