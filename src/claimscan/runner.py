@@ -19,7 +19,7 @@ from . import __version__
 from . import errors
 from .pipeline import DocumentRows, failed_rows, load, process_batch
 from .readers import DEFAULT_MAX_BYTES, FailedDocument, discover, read_file
-from .writers import TableWriter
+from .writers import EncodedUnit, TableWriter, encode_unit
 
 DEFAULT_TIMEOUT = 300  # seconds per document
 
@@ -69,7 +69,15 @@ _NLP = None
 _OPTIONS: RunOptions | None = None
 
 
-def process_unit(unit: tuple[str, str]) -> list[DocumentRows]:
+def process_unit(unit: tuple[str, str]) -> EncodedUnit:
+    """Read one input file and turn its documents into CSV-encoded rows.
+
+    Encoding happens here, in the worker, so only bytes travel to the parent.
+    """
+    return encode_unit(document_rows(unit))
+
+
+def document_rows(unit: tuple[str, str]) -> list[DocumentRows]:
     """Read one input file and turn each of its documents into rows."""
     path, doc_id = unit
     options = _OPTIONS
@@ -153,11 +161,10 @@ def run(options: RunOptions, nlp=None) -> RunSummary:
     words = 0
     with Progress(len(units), done, total_bytes, enabled=not options.quiet and sys.stderr.isatty()) as progress:
         try:
-            for unit, results in zip(todo, _results(todo, options.workers)):
-                writer.add_unit(results)
-                n_words = sum(r.n_words for r in results)
-                words += n_words
-                progress.advance(_size(unit[0]), n_words)
+            for unit, encoded in zip(todo, _results(todo, options.workers)):
+                writer.add_unit(encoded)
+                words += encoded.n_words
+                progress.advance(_size(unit[0]), encoded.n_words)
         except BaseException:
             writer.close()
             raise

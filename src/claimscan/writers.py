@@ -13,6 +13,7 @@ import io
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -52,6 +53,38 @@ def _csv_bytes(rows) -> bytes:
 
 def _csv_value(row: tuple) -> tuple:
     return tuple(("true" if v else "false") if isinstance(v, bool) else v for v in row)
+
+
+@dataclass
+class EncodedUnit:
+    """One input file's output, ready to append: CSV bytes per table (encoded in the worker)."""
+
+    tables: dict[str, bytes]
+    text_files: list[tuple[str, str]]
+    encodings: dict[str, str]
+    counts: dict[str, int]
+    n_words: int
+
+
+def encode_unit(results: list[DocumentRows]) -> EncodedUnit:
+    """CSV-encode the rows of one input file's documents (done in the worker process)."""
+    sentences, entities, documents = [], [], []
+    text_files, encodings = [], {}
+    counts = {"documents": 0, "failed": 0, "sentences": 0, "entities": 0}
+    for rows in results:
+        sentences.extend(rows.sentences)
+        entities.extend(rows.entities)
+        documents.append(tuple(rows.document[c] for c in DOCUMENT_COLUMNS))
+        if rows.text_file is not None:
+            text_files.append(rows.text_file)
+        if rows.encoding:
+            encodings[rows.document["doc_id"]] = rows.encoding
+        counts["documents"] += 1
+        counts["failed"] += rows.document["status"] != "ok"
+        counts["sentences"] += len(rows.sentences)
+        counts["entities"] += len(rows.entities)
+    tables = {"sentences": _csv_bytes(sentences), "entities": _csv_bytes(entities), "documents": _csv_bytes(documents)}
+    return EncodedUnit(tables, text_files, encodings, counts, sum(r.n_words for r in results))
 
 
 class TableWriter:
@@ -109,21 +142,15 @@ class TableWriter:
             for suffix in (".csv", ".parquet"):
                 (self.out / f"{table}{suffix}").unlink(missing_ok=True)
 
-    def add_unit(self, results: list[DocumentRows]) -> None:
+    def add_unit(self, unit: "EncodedUnit") -> None:
         """Write one input file's documents, then journal it as done."""
-        for rows in results:
-            if rows.text_file is not None:
-                doc_id, text = rows.text_file
-                write_atomic(text_file_path(self.out, doc_id), text.encode("utf-8"))
-            self._handles["sentences"].write(_csv_bytes(rows.sentences))
-            self._handles["entities"].write(_csv_bytes(rows.entities))
-            self._handles["documents"].write(_csv_bytes([tuple(rows.document[c] for c in DOCUMENT_COLUMNS)]))
-            if rows.encoding:
-                self._new_encodings[rows.document["doc_id"]] = rows.encoding
-            self.counts["documents"] += 1
-            self.counts["failed"] += rows.document["status"] != "ok"
-            self.counts["sentences"] += len(rows.sentences)
-            self.counts["entities"] += len(rows.entities)
+        for doc_id, text in unit.text_files:
+            write_atomic(text_file_path(self.out, doc_id), text.encode("utf-8"))
+        for table, data in unit.tables.items():
+            self._handles[table].write(data)
+        self._new_encodings.update(unit.encodings)
+        for key, value in unit.counts.items():
+            self.counts[key] += value
         self.done_units += 1
         self._write_journal()
 
