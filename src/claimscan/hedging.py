@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .paths import DATA_DIR
+from .validation import check_keys
 
 DEFAULT_CUES_PATH = DATA_DIR / "hedge_cues.json"
 
@@ -86,14 +87,7 @@ class PatternHit:
 
 
 def _check_keys(obj: Any, allowed: set[str], required: set[str], where: str) -> None:
-    if not isinstance(obj, dict):
-        raise HedgeLexiconError(f"{where}: expected an object, got {type(obj).__name__}")
-    unknown = set(obj) - allowed
-    if unknown:
-        raise HedgeLexiconError(f"{where}: unknown key(s) {sorted(unknown)}")
-    missing = required - set(obj)
-    if missing:
-        raise HedgeLexiconError(f"{where}: missing key(s) {sorted(missing)}")
+    check_keys(obj, allowed, required, where, HedgeLexiconError)
 
 
 def _str_list(obj: Any, where: str) -> list[str]:

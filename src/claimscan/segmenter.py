@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from . import extensions
 from .paths import DATA_DIR
+from .validation import check_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +42,8 @@ class SegmentationRules:
 
     @classmethod
     def from_dict(cls, data: dict) -> "SegmentationRules":
-        allowed = {"never_final", "maybe_final", "sentence_starters"}
-        unknown = set(data) - allowed
-        if unknown:
-            raise ValueError(f"unknown keys in segmentation rules: {sorted(unknown)}")
-        missing = allowed - set(data)
-        if missing:
-            raise ValueError(f"missing keys in segmentation rules: {sorted(missing)}")
+        keys = {"never_final", "maybe_final", "sentence_starters"}
+        check_keys(data, keys, keys, "segmentation rules")
         return cls(
             never_final=frozenset(a.lower().rstrip(".") for a in data["never_final"]),
             maybe_final=frozenset(a.lower().rstrip(".") for a in data["maybe_final"]),
