@@ -25,6 +25,7 @@ from spacy.language import Language
 
 from . import extensions  # noqa: F401  (registers the Doc extensions)
 from .extensions import doc_text
+from .segmenter import looks_like_heading  # heading shape when markup does not tell
 from .hedging import HedgeLexicon, SentenceCues, analyse_sentence, load_lexicon
 from .paths import models_dir
 
@@ -43,7 +44,6 @@ _SECOND_PERSON = {"you", "your", "yours", "you're", "you’re", "yourself"}
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "in", "on", "for", "to", "with", "by", "at", "from", "its", "vs", "as", "is"}
 
 
-_TERMINAL_END_RE = re.compile(r"[.!?…][\"'”’)\]]*$")
 # a cheap stand-in for "the main verb": the first auxiliary, modal or common predicate verb
 _MAIN_VERBS = frozenset(
     "is are was were be been has have had can could may might will would should must does do did show shows showed help helps cause causes caused reduce reduces reduced increase increases increased contain contains act acts work works bind binds affect affects lead leads led remain remains appear appears seem seems suggest suggests suggested provide provides offer offers require requires play plays interact interacts improve improves lower lowers raise raises block blocks inhibit inhibits found demonstrated indicate indicates indicated varies vary ensure ensures come comes make makes give gives become becomes include includes involve involves produce produces target targets activate activates trigger triggers"
@@ -57,17 +57,6 @@ _OTHER_PATTERN_CATEGORIES = {"advice", "caution", "framing", "care_process", "ti
 
 # per sentence: (start, end, label) of the entities inside it, offsets relative to the sentence
 SentenceEntities = Sequence[tuple[int, int, str]]
-
-
-def looks_like_heading(text: str) -> bool:
-    """The segmenter's heading shape: short, capitalised, no terminal punctuation (used when not known from markup)."""
-    stripped = text.strip()
-    if not stripped or _TERMINAL_END_RE.search(stripped) or stripped[-1] in ",;:":
-        return False
-    if len(stripped.split()) > 20:
-        return False
-    first = stripped.lstrip("\"'“‘«([")[:1]
-    return first.isupper() or first.isdigit()
 
 
 _ENTITY_NLP: list[Any] = []

@@ -210,7 +210,7 @@ def _is_markup_only(piece: str) -> bool:
     return not any(ch.isalnum() for ch in piece)
 
 
-def _looks_like_heading(content: str) -> bool:
+def looks_like_heading(content: str) -> bool:
     """A short capitalised line with no terminal punctuation (text follows it)."""
     stripped = content.strip()
     if not stripped or _TERMINAL_END.search(stripped) or stripped[-1] in ",;:":
@@ -287,7 +287,7 @@ def segment_text(
     section = ""
     last = len(units) - 1
     for i, (start, end, kind, _) in enumerate(units):
-        heading = kind == "heading" or (kind == "text" and i < last and _looks_like_heading(text[start:end]))
+        heading = kind == "heading" or (kind == "text" and i < last and looks_like_heading(text[start:end]))
         if heading:
             spans = _split_unit(text, start, end, rules) if kind != "heading" else _trim(text, start, end)
             if spans:
