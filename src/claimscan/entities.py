@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -31,26 +32,9 @@ _BOUNDARY_TOKENS = frozenset({".", "!", "?", ";", ":", "\n"})
 # cytochrome P450 isoenzymes, written as symbols ("CYP3A4", "CYP2C19", "CYP450"): interaction targets
 _CYP_RE = re.compile(r"^CYP\d{1,3}(?:[A-Z]{1,2}\d{0,3})?$")
 
-_norm_cache: dict[str, str] = {}
-_cased_cache: dict[str, str] = {}
-
-
-def _norm(text: str) -> str:
-    key = _norm_cache.get(text)
-    if key is None:
-        if len(_norm_cache) > 200_000:
-            _norm_cache.clear()
-        key = _norm_cache[text] = normalize_token(text)
-    return key
-
-
-def _cased(text: str) -> str:
-    key = _cased_cache.get(text)
-    if key is None:
-        if len(_cased_cache) > 200_000:
-            _cased_cache.clear()
-        key = _cased_cache[text] = normalize_token_cased(text)
-    return key
+# token texts recur constantly: normalise each distinct one once
+_norm = lru_cache(maxsize=200_000)(normalize_token)
+_cased = lru_cache(maxsize=200_000)(normalize_token_cased)
 
 
 def _function_word_edge(texts: list[str], i: int, j: int) -> bool:

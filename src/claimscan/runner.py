@@ -157,14 +157,13 @@ def run(options: RunOptions, nlp=None) -> RunSummary:
     writer = TableWriter(options.out, fingerprint(options, units))
     done = writer.open()
     todo = units[done:]
-    total_bytes = sum(_size(path) for path, _ in units)
     words = 0
-    with Progress(len(units), done, total_bytes, enabled=not options.quiet and sys.stderr.isatty()) as progress:
+    with Progress(units, done, enabled=not options.quiet and sys.stderr.isatty()) as progress:
         try:
             for unit, encoded in zip(todo, _results(todo, options.workers)):
                 writer.add_unit(encoded)
                 words += encoded.n_words
-                progress.advance(_size(unit[0]), encoded.n_words)
+                progress.advance(unit[0], encoded.n_words)
         except BaseException:
             writer.close()
             raise
@@ -201,11 +200,11 @@ def _size(path: str) -> int:
 class Progress:
     """Files done, words/s and ETA (from bytes read) on stderr, when it is a terminal."""
 
-    def __init__(self, total_units: int, done_units: int, total_bytes: int, enabled: bool):
+    def __init__(self, units: list[tuple[str, str]], done_units: int, enabled: bool):
         self.enabled = enabled
         self.words = 0
         self.files = done_units
-        self.total_units = total_units
+        self.total_units = len(units)
         self.started = time.perf_counter()
         if enabled:
             from rich.console import Console
@@ -216,6 +215,7 @@ class Progress:
                 TextColumn("{task.fields[files]}"), BarColumn(), TextColumn("{task.fields[rate]}"),
                 TextColumn("ETA"), TimeRemainingColumn(), console=Console(stderr=True), transient=True,
             )
+            total_bytes = sum(_size(path) for path, _ in units)  # file sizes only when progress is shown
             self._task = self._bar.add_task("run", total=max(total_bytes, 1), files=self._files_text(), rate="")
 
     def _files_text(self) -> str:
@@ -230,10 +230,10 @@ class Progress:
         if self.enabled:
             self._bar.__exit__(*exc)
 
-    def advance(self, n_bytes: int, n_words: int) -> None:
+    def advance(self, path: str, n_words: int) -> None:
         if not self.enabled:
             return
         self.words += n_words
         self.files += 1
         rate = self.words / max(time.perf_counter() - self.started, 1e-9)
-        self._bar.update(self._task, advance=n_bytes, files=self._files_text(), rate=f"{rate:,.0f} words/s")
+        self._bar.update(self._task, advance=_size(path), files=self._files_text(), rate=f"{rate:,.0f} words/s")
