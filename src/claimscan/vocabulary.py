@@ -400,13 +400,33 @@ class Vocabulary:
                    frozenset(header.get("drug_heads", ())))
 
 
+class ConceptTable:
+    """Concepts in first-seen order; one entry per (id, or name when there is none; type)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.ids: list[str] = []
+        self.types: list[str] = []
+        self.sources: list[str] = []
+        self.index: dict[tuple[str, str], int] = {}
+
+    def add(self, name: str, cid: str, type_: str, source: str) -> int:
+        key = (cid or name, type_)
+        if key not in self.index:
+            self.index[key] = len(self.names)
+            self.names.append(name)
+            self.ids.append(cid)
+            self.types.append(type_)
+            self.sources.append(source)
+        return self.index[key]
+
+
 def compile_terms(terms, tokenizer, *, modifiers=(), use_heads=(), sites=None, problem_heads=(),
                   drug_heads=()) -> Vocabulary:
     """A small Vocabulary from (term, type, concept, concept_id, source) rows (tests, extensions)."""
     keys: dict[str, int] = {}
     cased: dict[str, int] = {}
-    names, ids, types, sources = [], [], [], []
-    concept_index: dict[tuple[str, str], int] = {}
+    table = ConceptTable()
 
     def parts_of(text):
         return [t.text for t in tokenizer(text) if not t.is_space and t.text not in SKIP_TOKENS]
@@ -414,14 +434,7 @@ def compile_terms(terms, tokenizer, *, modifiers=(), use_heads=(), sites=None, p
     for term, type_, concept, concept_id, source in terms:
         if type_ not in TYPES:
             raise VocabularyDataError(f"unknown type {type_!r} for {term!r}")
-        ck = (concept_id or concept, type_)
-        if ck not in concept_index:
-            concept_index[ck] = len(names)
-            names.append(concept)
-            ids.append(concept_id)
-            types.append(type_)
-            sources.append(source)
-        idx = concept_index[ck]
+        idx = table.add(concept, concept_id, type_, source)
         toks = parts_of(term)
         if is_short_abbreviation(term):
             index, norm = cased, normalize_token_cased
@@ -436,7 +449,7 @@ def compile_terms(terms, tokenizer, *, modifiers=(), use_heads=(), sites=None, p
     def key(text):
         return "".join(normalize_token(t) for t in parts_of(text))
 
-    return Vocabulary(keys, cased, names, ids, types, sources,
+    return Vocabulary(keys, cased, table.names, table.ids, table.types, table.sources,
                       frozenset(key(m) for m in modifiers), frozenset(key(u) for u in use_heads), {},
                       {key(k): v for k, v in (sites or {}).items()}, frozenset(key(h) for h in problem_heads),
                       frozenset(key(h) for h in drug_heads))
@@ -809,18 +822,9 @@ def build_vocabulary(out_dir: Path | str, *, verbose: bool = True) -> Path:
         elif ct.type == "DRUG_HEAD":
             drug_heads.add(keys_of(ct.term)[0])
 
-    names, ids, types, sources = [], [], [], []
-    concept_index: dict[tuple[str, str], int] = {}
-
-    def add_concept(name, cid, type_, source) -> int:
-        ck = (cid or name, type_)
-        if ck not in concept_index:
-            concept_index[ck] = len(names)
-            names.append(name)
-            ids.append(cid)
-            types.append(type_)
-            sources.append(source)
-        return concept_index[ck]
+    table = ConceptTable()
+    names, ids, types, sources, concept_index = table.names, table.ids, table.types, table.sources, table.index
+    add_concept = table.add
 
     keys: dict[str, int] = {}
     cased: dict[str, int] = {}
