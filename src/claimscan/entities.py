@@ -312,8 +312,11 @@ class EntityTagger:
 
     def _load(self, path: Path) -> None:
         artifact = path / ARTIFACT_NAME if path.is_dir() else path
-        self._artifact_bytes = artifact.read_bytes() if artifact.exists() else None
         self.vocabulary = load_vocabulary(artifact)
+        self._artifact: Path | bytes = artifact  # what to_bytes / to_disk copy
+
+    def _artifact_bytes(self) -> bytes:
+        return self._artifact if isinstance(self._artifact, bytes) else self._artifact.read_bytes()
 
     def __call__(self, doc: Doc) -> Doc:
         entities, abbreviations = tag_entities(doc, self.vocabulary, resolve_abbreviations=self.resolve_abbreviations)
@@ -326,22 +329,23 @@ class EntityTagger:
             yield self(doc)
 
     def to_bytes(self, *, exclude=tuple()) -> bytes:
-        data = self._artifact_bytes or self.vocabulary.to_bytes()
+        data = self._artifact_bytes()
         cfg = json.dumps({"resolve_abbreviations": self.resolve_abbreviations}).encode("utf-8")
         return len(cfg).to_bytes(4, "little") + cfg + data
 
     def from_bytes(self, data: bytes, *, exclude=tuple()) -> "EntityTagger":
         size = int.from_bytes(data[:4], "little")
         self.resolve_abbreviations = json.loads(data[4:4 + size])["resolve_abbreviations"]
-        self._artifact_bytes = data[4 + size:]
-        self.vocabulary = Vocabulary.from_bytes(self._artifact_bytes)
+        self._artifact = data[4 + size:]
+        self.vocabulary = Vocabulary.from_bytes(self._artifact)
         return self
 
     def to_disk(self, path, *, exclude=tuple()) -> None:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
-        data = self._artifact_bytes or self.vocabulary.to_bytes()
-        (path / ARTIFACT_NAME).write_bytes(data)
+        tmp = path / (ARTIFACT_NAME + ".tmp")
+        tmp.write_bytes(self._artifact_bytes())
+        tmp.replace(path / ARTIFACT_NAME)  # a new file: a memory-mapped old one stays intact
         (path / "cfg.json").write_text(json.dumps({"resolve_abbreviations": self.resolve_abbreviations}))
 
     def from_disk(self, path, *, exclude=tuple()) -> "EntityTagger":

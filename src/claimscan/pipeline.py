@@ -49,11 +49,11 @@ def load(model: str | Path | None = None, *, entities: bool = True, classifier: 
     `model` is a classifier directory written by `claimscan train`; None uses
     the shipped one.
     """
-    from .tokenizer import create_tokenizer
+    from . import tokenizer  # noqa: F401  (registers claimscan.tokenizer.v1)
 
-    nlp = spacy.blank("en")
+    # the tokenizer named in the config: spaCy then never builds its default English one
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "claimscan.tokenizer.v1"}}})
     nlp.max_length = MAX_DOCUMENT_CHARS  # no parser or NER: memory grows linearly with length
-    nlp.tokenizer = create_tokenizer(nlp)
     nlp.add_pipe("claimscan_segmenter")
     if entities:
         nlp.add_pipe("claimscan_entities")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import mmap
 import importlib.util
 import json
 import re
@@ -27,7 +28,7 @@ from .paths import DATA_DIR, models_dir
 
 TYPES = ("SUBSTANCE", "CONDITION", "MECHANISM")
 CURATED_TYPES = TYPES + ("STOP", "MODIFIER", "USE_HEAD", "SITE", "PROBLEM_HEAD", "DRUG_HEAD")
-ARTIFACT_NAME = "vocabulary.bin.gz"
+ARTIFACT_NAME = "vocabulary.bin"
 FORMAT_VERSION = 3
 PREFIX_ONLY = -1  # index value of a key that is only the start of longer keys
 
@@ -350,7 +351,7 @@ class Vocabulary:
     drug_heads: frozenset[str] = frozenset()  # "drugs", "medication": CONDITION + head = a SUBSTANCE
 
     def to_bytes(self) -> bytes:
-        """Serialise as gzip(JSON header line + flat sections)."""
+        """Serialise as a JSON header line + flat sections (uncompressed, so loading can memory-map it)."""
         def index(x):
             return x if isinstance(x, HashIndex) else HashIndex.build(dict(x))
 
@@ -369,12 +370,15 @@ class Vocabulary:
                   "drug_heads": sorted(self.drug_heads),
                   "sections": [[k, len(v)] for k, v in sections.items()]}
         body = json.dumps(header, sort_keys=True).encode("utf-8") + b"\n" + b"".join(sections.values())
-        return gzip.compress(body, compresslevel=6, mtime=0)
+        return body
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "Vocabulary":
-        body = gzip.decompress(data)
-        newline = body.index(b"\n")
+    def from_bytes(cls, data: bytes | mmap.mmap) -> "Vocabulary":
+        """Read `to_bytes` output (or a memory-mapped artifact); gzip artifacts of format 3 builds still load."""
+        body = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+        newline = body.find(b"\n")
+        if newline < 0:
+            raise VocabularyDataError("vocabulary artifact has no header line")
         header = json.loads(body[:newline])
         if header.get("format") != FORMAT_VERSION:
             raise VocabularyDataError(f"vocabulary artifact format {header.get('format')} != {FORMAT_VERSION}")
@@ -460,14 +464,22 @@ def default_vocabulary_dir() -> Path:
 
 
 def load_vocabulary(path: Path | str | None = None) -> Vocabulary:
-    """Load the compiled artifact (a directory holding vocabulary.bin.gz, or the file)."""
+    """Load the compiled artifact (a directory holding vocabulary.bin, or the file).
+
+    The file is memory-mapped: loading reads only the header, pages come in as
+    lookups touch them, and forked workers share them.
+    """
     path = Path(path) if path else default_vocabulary_dir()
     if path.is_dir():
         path = path / ARTIFACT_NAME
     if not path.exists():
         raise FileNotFoundError(f"claimscan vocabulary not found at {path}; build it with "
                                 "`python -m claimscan.vocabulary models/vocabulary` (see models/vocabulary/NOTICE.md)")
-    return Vocabulary.from_bytes(path.read_bytes())
+    with open(path, "rb") as fh:
+        if fh.seek(0, 2) == 0:
+            raise VocabularyDataError(f"vocabulary artifact {path} is empty")
+        data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)  # stays valid after the file is closed
+    return Vocabulary.from_bytes(data)
 
 
 # ---------------------------------------------------------------- the build
@@ -1042,7 +1054,7 @@ def _write_notice(out_dir: Path, meta: dict, artifact: Path) -> None:
         per_source[s] = per_source.get(s, 0) + 1
     lines = [
         "# claimscan entity vocabulary", "",
-        f"`{ARTIFACT_NAME}`: gzip of a JSON header line and flat sections: CRC-32 open-addressing hash",
+        f"`{ARTIFACT_NAME}`: a JSON header line and flat sections (uncompressed, memory-mapped at load): CRC-32 open-addressing hash",
         "tables over byte buffers (loading builds no per-key Python objects) from normalised token-sequence",
         "keys to a concept index",
         "(case-insensitive `keys`, case-sensitive `cased` for short all-caps abbreviations; -1 marks a key",
