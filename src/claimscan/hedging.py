@@ -330,7 +330,11 @@ def subordinate_spans(text: str, lexicon: HedgeLexicon | None = None) -> list[tu
                 seg_end = e
             for tm in _THAT_RE.finditer(text, s, seg_end) if has_that else ():
                 if tm.group(1).lower() not in lex.complement_takers:
-                    spans.append((tm.start(0) + len(tm.group(1)) + 1, seg_end))
+                    # "The finding that X binds Y suggests that ...": the clause ends where the
+                    # main verb takes its own complement
+                    end = next((later.start(0) for later in _THAT_RE.finditer(text, tm.end(0), seg_end)
+                                if later.group(1).lower() in lex.complement_takers), seg_end)
+                    spans.append((tm.start(0) + len(tm.group(1)) + 1, end))
                     break
     return spans
 
