@@ -45,14 +45,16 @@ order, feature settings, training data and metrics). Built by
 `python benchmarks/eval_classifier.py`. Inference is pure numpy
 (`claimscan.classifier`), features are described in `config.json`.
 
-Features (feature_version 3): word uni/bigrams (n-grams do not see describing
+Features (feature_version 4): word uni/bigrams (n-grams do not see describing
 clauses that hold a hedge cue, guidelines §2 rule 1), sentence shape, heading
 (the segmenter's `is_heading`; judged by shape when unknown), hedge cues by
 main/subordinate clause, **sentence patterns** (`sentence_patterns` in
 `src/claimscan/data/hedge_cues.json`: advice and instructions, importance +
 infinitive, caution, article framing and promotion, care-process statements,
 gerund-initial titles, established attribution, `can` capability, boosters,
-indirect questions), main-clause negation, **entity features** (counts and
+indirect questions), main-clause negation, the **main clause's subject words and
+first main verb** ("this approach ensures", "we can harness" against "kratom
+binds"), **entity features** (counts and
 types of SUBSTANCE / CONDITION / MECHANISM in the sentence and before its main
 verb, entity-masked bigrams), and the hedge-head logit. Entities come from the
 claimscan entity tagger: in the pipeline from `doc._.claimscan_entities`; in
@@ -76,21 +78,16 @@ hedge F1 on the biological and Pei & Jurgens sets). The kratom gold in
 
 ## Figures at build time
 
-See `config.json` → `evaluation` (written by the build script). Summary of the
-build of 2026-11-21, 13:56 (team data parts a, b and d complete, part c with 23
-of its ~36 documents; the previous model, evaluated on the same data, in brackets):
+See `config.json` → `evaluation` (written by the build script) and
+`docs/RESULTS.md` for the end-to-end figures. The labelled data follows
+`docs/LABELLING.md` (parts a-d were audited against it on 2026-11-21; parts e
+and f were written to it).
 
-| target | figure |
-|---|---|
-| kratom gold macro-F1 (>= 0.90) | 0.848 (0.827); `other` recall 0.75 (0.74); ECE 0.066 (0.075); end to end via `claimscan evaluate` 0.828 (0.807) |
-| Pei & Jurgens dev claim-vs-hedge macro-F1 (>= 0.92) | 0.800 (0.790); 104 rows, a plain any-cue baseline gets 0.775 |
-| CoNLL-2010 bio 20% held-out hedge F1 (>= 0.86) | 0.863 (0.865); hedge head alone 0.894 |
-| team dev, unseen substances, macro-F1 (>= 0.85) | 0.835 (0.835); forum 0.790 (0.779), news 0.785 (0.785); ECE 0.047 (0.045) |
-
-Still weak: forum and news genres (first-person anecdotes, quotes, reported
-speech), vague promotional "other" sentences that name the substance and
-carry a hedge word ("While kratom presents a promising approach, careful
-consideration ... are crucial"), and Pei & Jurgens dev (small, noisy).
+Still weak: news and forum genres (reported speech, quotes, first-person
+reports), vague promotional "other" sentences that name the substance and
+carry a hedge word, and the CoNLL-2010 convention that any cue makes a hedge:
+the guidelines label by the main clause, so "X rose, suggesting that Y" is a
+claim here and a hedge there (docs/RESULTS.md).
 """
 
 

@@ -248,6 +248,35 @@ def test_match_never_swallows_final_punctuation(nlp):
     assert mentions(nlp, "It eases PTSD.") == [("PTSD", "CONDITION", "ptsd")]
 
 
+def test_artifact_is_memory_mapped_and_gzip_artifacts_still_load(tmp_path):
+    import gzip
+    import mmap
+
+    from claimscan.vocabulary import Vocabulary, load_vocabulary
+
+    blank = spacy.blank("en")
+    vocab = compile_terms(TERMS, create_tokenizer(blank))
+    raw = tmp_path / "plain.bin"
+    raw.write_bytes(vocab.to_bytes())
+    loaded = load_vocabulary(raw)
+    assert isinstance(loaded.keys._blob.obj, mmap.mmap)
+    legacy = Vocabulary.from_bytes(gzip.compress(vocab.to_bytes()))
+    assert list(legacy.names) == list(loaded.names) == list(vocab.names)
+
+
+def test_empty_or_headerless_artifact_is_a_clear_error(tmp_path):
+    from claimscan.vocabulary import load_vocabulary
+
+    empty = tmp_path / "empty.bin"
+    empty.write_bytes(b"")
+    with pytest.raises(VocabularyDataError, match="empty"):
+        load_vocabulary(empty)
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"not a vocabulary")
+    with pytest.raises(VocabularyDataError, match="header"):
+        load_vocabulary(junk)
+
+
 def test_to_bytes_from_bytes_round_trip(nlp):
     text = "Kratom eases PTSD and opioid withdrawal."
     before = nlp(text)._.claimscan_entities

@@ -63,6 +63,42 @@ def test_multi_word_cues(text, cue):
     assert cue in cue_texts(text)
 
 
+@pytest.mark.parametrize("text, cue", [
+    ("These results imply that zinc shortens colds.", "imply"),
+    ("We therefore propose that berberine acts on AMPK.", "we therefore propose"),
+    ("How valerian acts on sleep has remained elusive.", "has remained elusive"),
+    ("The mechanism of kava's liver toxicity is yet to be understood.", "is yet to be understood"),
+    ("A link with liver injury has been suspected for years.", "has been suspected"),
+    ("Daily fish oil should help with joint stiffness.", "should help"),
+])
+def test_more_epistemic_cues(text, cue):
+    assert cue in cue_texts(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Take the capsule with food if possible.",
+    "Stop taking kava as soon as possible if your skin turns yellow.",
+    "Where possible, choose a product tested by a third party.",
+])
+def test_practice_conditionals_are_not_cues(text):
+    assert find_all_hedge_cues(text) == []
+
+
+def test_possible_alone_is_still_a_cue():
+    assert cue_texts("A possible link between kava and liver injury was reported.") == ["possible"]
+
+
+def test_noun_that_clause_ends_at_the_main_verb():
+    text = "The finding that dexamethasone has no effect on PKC suggests that it acts downstream."
+    assert [(c.text, c.main) for c in find_all_hedge_cues(text)] == [("suggests", True)]
+
+
+def test_potential_risk_is_its_own_weak_cue():
+    cues = find_all_hedge_cues("Potential side effects include nausea and headache.")
+    assert [c.cue_id for c in cues] == ["potential_risk"]
+    assert [c.cue_id for c in find_all_hedge_cues("Maca has potential as a libido aid.")] == ["potential"]
+
+
 def test_appositive_cue_is_flagged_not_main():
     text = "Saffron, known for its potential to lift mood, is harvested from crocus flowers."
     cues = find_all_hedge_cues(text)

@@ -30,7 +30,7 @@ from .hedging import HedgeLexicon, SentenceCues, analyse_sentence, load_lexicon
 from .paths import models_dir
 
 LABELS = ("claim", "hedge", "other")
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 ENTITY_LABELS = ("SUBSTANCE", "CONDITION", "MECHANISM")
 DEFAULT_N_BUCKETS = 1 << 18
 WEIGHTS_FILE = "weights.npz"
@@ -275,6 +275,12 @@ def feature_names(text: str, cues: SentenceCues, ents: SentenceEntities | None =
             feats.append("shape:heading")
             if n_main:
                 feats.append("shape:heading_main_cue")
+    # the main clause's subject words and verb: "this approach ensures", "we can harness" (other)
+    # against "kratom binds" (claim); the subject is what precedes the first main verb
+    m = _MAIN_VERB_RE.search(lowered)
+    if m:
+        feats.append("v:" + m.group(0))
+        feats += ["s:" + t for t in _TOKEN_RE.findall(lowered[:m.start()])[-4:]]
     if ents is not None:
         _entity_features(low, ents, feats, n_main)
         _masked_bigrams(low, ents, feats)
@@ -772,7 +778,8 @@ def _train_model(
             "hash": "crc32(utf-8 feature name) & (n_buckets - 1)",
             "families": ["word unigrams and bigrams (lower-case)", "first word", "sentence shape", "heading (segmenter is_heading, else shape)",
                          "hedge-cue category and id by main/subordinate clause", "sentence patterns (advice, framing, care process, titles, assertions, boosters) by main/subordinate clause",
-                         "main-clause negation", "entity counts and types (claimscan entity tagger), entity types before the main verb, entity-masked bigrams",
+                         "main-clause negation", "main-clause subject words and first main verb",
+                         "entity counts and types (claimscan entity tagger), entity types before the main verb, entity-masked bigrams",
                          "hedge-head logit"],
             "entities": True,
             "hedge_lexicon": "src/claimscan/data/hedge_cues.json (hedge_cues and sentence_patterns)",

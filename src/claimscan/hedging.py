@@ -247,7 +247,7 @@ class HedgeLexicon:
         self.relative_re = re.compile(r"(?<![\w-])(?:" + _words_alt(lists["relative_pronouns"]) + r"|such as)(?![\w-])", re.IGNORECASE)
         self.complement_takers = {w.lower() for w in lists["complement_takers"]}
         self.advice_re = re.compile(r"(?<![\w-])(?:" + _words_alt([w.lower() for w in lists["advice_markers"]]) + r")(?![\w-])")
-        self.weak_categories = {"modal_weak", "epistemic_verb_weak", "approximation", "conll_style"}
+        self.weak_categories = {"modal_weak", "epistemic_verb_weak", "approximation", "conll_style", "potential_risk"}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "HedgeLexicon":
