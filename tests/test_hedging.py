@@ -239,10 +239,24 @@ SCAN_SENTENCES = [
 def test_flat_cue_and_pattern_scans_match_one_named_group_per_entry():
     # the original form: one named group around each entry; the flat form must find exactly the same matches
     lex = HedgeLexicon.from_path(DEFAULT_CUES_PATH)
-    for key, flat, markers in (("hedge_cues", lex.cue_re, lex.cue_markers),
-                               ("sentence_patterns", lex.pattern_re, lex.pattern_markers)):
-        grouped = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{e['id']}>{e['pattern']})" for e in lex.data[key]) + r")(?![\w-])")
+    patterns = lex.data["sentence_patterns"]
+    for entries, flat, markers in ((lex.data["hedge_cues"], lex.cue_re, lex.cue_markers),
+                                   ([e for e in patterns if not e["pattern"].startswith("^")], lex.pattern_re, lex.pattern_markers),
+                                   ([e for e in patterns if e["pattern"].startswith("^")], lex.anchored_re, lex.pattern_markers)):
+        grouped = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<{e['id']}>{e['pattern']})" for e in entries) + r")(?![\w-])")
         for text in SCAN_SENTENCES:
             low = text.lower()
             expected = [(m.start(), m.end(), m.lastgroup) for m in grouped.finditer(low)]
             assert [(m.start(), m.end(), markers[m.lastgroup]) for m in flat.finditer(low)] == expected
+
+
+def test_one_scan_over_a_batch_equals_one_scan_per_sentence():
+    from claimscan.hedging import analyse_sentences
+
+    texts = SCAN_SENTENCES + ["", "may", "Consult your doctor.", "Healthcare", "providers can help.",
+                              "It may help.\nFurther research\nis needed.", "In May 2023 kratom was banned."]
+    assert analyse_sentences(texts) == [analyse_sentence(t) for t in texts]
+
+
+def test_line_breaks_inside_a_sentence_do_not_hide_cues():
+    assert cue_texts("Further\nresearch is needed on\nkava.") == ["further\nresearch is needed"]

@@ -26,7 +26,7 @@ from spacy.language import Language
 from . import extensions  # noqa: F401  (registers the Doc extensions)
 from .extensions import doc_text
 from .segmenter import looks_like_heading  # heading shape when markup does not tell
-from .hedging import HedgeLexicon, SentenceCues, analyse_sentence, load_lexicon
+from .hedging import HedgeLexicon, SentenceCues, analyse_sentences, load_lexicon
 from .paths import models_dir
 
 LABELS = ("claim", "hedge", "other")
@@ -320,16 +320,15 @@ def featurize(texts: Sequence[str], n_buckets: int = DEFAULT_N_BUCKETS, lexicon:
     lex = lexicon or load_lexicon()
     indices: list[int] = []
     indptr = [0]
-    all_cues = []
     mask = n_buckets - 1
     with_entities = ents is not None
     if with_entities and len(ents) != len(texts):
         raise ValueError("featurize: one entity list per text expected")
     if headings is not None and len(headings) != len(texts):
         raise ValueError("featurize: one heading flag per text expected")
+    all_cues = analyse_sentences(texts, lex)
     for i, text in enumerate(texts):
-        cues = analyse_sentence(text, lex)
-        all_cues.append(cues)
+        cues = all_cues[i]
         if with_entities:
             h = headings[i] if headings is not None else None
             names = feature_names(text, cues, ents[i], looks_like_heading(text) if h is None else bool(h))

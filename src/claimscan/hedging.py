@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from .paths import DATA_DIR
 from .validation import check_keys
@@ -127,7 +128,7 @@ def _split_alternatives(pattern: str) -> list[str]:
     return parts
 
 
-def _tagged_alternation(entries: list[tuple[str, str]], where: str) -> tuple[re.Pattern[str], dict[str, str]]:
+def _tagged_alternation(entries: list[tuple[str, str]], where: str, prefix: str = "m") -> tuple[re.Pattern[str], dict[str, str]]:
     """One word-bounded regex over (id, pattern) entries, and which id each match's `lastgroup` stands for.
 
     Each entry's top-level alternatives become alternatives of the whole regex,
@@ -141,7 +142,7 @@ def _tagged_alternation(entries: list[tuple[str, str]], where: str) -> tuple[re.
     markers: dict[str, str] = {}
     for entry_id, pattern in entries:
         for alternative in _split_alternatives(pattern):
-            marker = f"m{len(markers)}"  # ids have no digits, so markers never clash with them
+            marker = f"{prefix}{len(markers)}"  # ids have no digits, so markers never clash with them
             markers[marker] = entry_id
             parts.append(f"{alternative}(?P<{marker}>)")
     try:
@@ -209,8 +210,13 @@ class HedgeLexicon:
             self.pattern_meta[pid] = cat
             pattern_entries.append((pid, pat))
         self.pattern_categories = sorted(set(self.pattern_meta.values()))
-        # `pattern_markers[m.lastgroup]` is the id of the pattern a `pattern_re` match came from
-        self.pattern_re, self.pattern_markers = _tagged_alternation(pattern_entries, "sentence_patterns") if pattern_entries else (None, {})
+        # `pattern_markers[m.lastgroup]` is the id of the pattern a match came from. Patterns anchored
+        # at the sentence start ("^...") are matched per sentence; the others scan a whole batch at once.
+        anchored = [(pid, pat) for pid, pat in pattern_entries if pat.startswith("^")]
+        floating = [(pid, pat) for pid, pat in pattern_entries if not pat.startswith("^")]
+        self.pattern_re, self.pattern_markers = _tagged_alternation(floating, "sentence_patterns") if floating else (None, {})
+        self.anchored_re, anchored_markers = _tagged_alternation(anchored, "sentence_patterns", "a") if anchored else (None, {})
+        self.pattern_markers.update(anchored_markers)
         self.cue_ids = [c["id"] for c in cues]
         # One pass over the sentence: alternatives in file order, the earliest match wins.
         # Matched against lower-cased text (much faster than re.IGNORECASE).
@@ -362,25 +368,84 @@ def _lower_same_length(text: str) -> str:
     return low if len(low) == len(text) else "".join(c.lower()[0] for c in text)
 
 
-def _iter_cues(text: str, low: str, lex: HedgeLexicon):
-    for m in lex.cue_re.finditer(low):
-        cid = lex.cue_markers[m.lastgroup]
-        if cid == "modal_may" and _is_month_may(text, m.start(), m.end(), lex):
-            continue
-        yield m.start(), m.end(), text[m.start():m.end()], cid, lex.cue_meta[cid][1]
+# One regex pass over a whole batch of sentences instead of one per sentence: the texts are
+# joined with NUL, which no pattern matches, and each hit is handed back to its sentence.
+_SEPARATOR = "\x00"
+# line breaks and tabs inside a sentence (hard-wrapped text) read as the spaces the patterns spell
+_AS_SPACE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\x0b": " ", "\x0c": " ", "\u00a0": " ", _SEPARATOR: " "})
+
+
+@dataclass
+class _Hits:
+    """What the lexicon's regexes found in one sentence, offsets relative to it."""
+
+    cues: list[tuple[int, int, str]] = field(default_factory=list)  # start, end, cue id
+    negation: list[int] = field(default_factory=list)
+    advice: list[int] = field(default_factory=list)
+    patterns: list[tuple[int, int, str]] = field(default_factory=list)  # start, end, pattern id
+
+
+def _scan(lows: list[str], lex: HedgeLexicon) -> list[_Hits]:
+    starts = []
+    pos = 0
+    for low in lows:
+        starts.append(pos)
+        pos += len(low) + 1
+    views = [low.translate(_AS_SPACE) for low in lows]
+    joined = _SEPARATOR.join(views)
+    hits = [_Hits() for _ in lows]
+
+    def place(m):
+        i = bisect_right(starts, m.start()) - 1
+        start = starts[i]
+        if m.end() > start + len(lows[i]):
+            return None, 0
+        return hits[i], start
+
+    for m in lex.cue_re.finditer(joined):
+        h, off = place(m)
+        if h is not None:
+            h.cues.append((m.start() - off, m.end() - off, lex.cue_markers[m.lastgroup]))
+    for m in lex.negation_re.finditer(joined):
+        h, off = place(m)
+        if h is not None:
+            h.negation.append(m.start() - off)
+    for m in lex.advice_re.finditer(joined):
+        h, off = place(m)
+        if h is not None:
+            h.advice.append(m.start() - off)
+    if lex.pattern_re is not None:
+        for m in lex.pattern_re.finditer(joined):
+            h, off = place(m)
+            if h is not None:
+                h.patterns.append((m.start() - off, m.end() - off, lex.pattern_markers[m.lastgroup]))
+    if lex.anchored_re is not None:
+        for h, view in zip(hits, views):
+            m = lex.anchored_re.match(view)  # "^" holds only at a string's start, so per sentence
+            if m:
+                h.patterns.insert(0, (m.start(), m.end(), lex.pattern_markers[m.lastgroup]))
+    return hits
 
 
 _NO_CUES = SentenceCues((), False)  # frozen, so one instance serves every sentence without a hit
 
 
+def analyse_sentences(texts: Sequence[str], lexicon: HedgeLexicon | None = None) -> list[SentenceCues]:
+    """All hedge cues (flagged main or not) and main-clause negation for each sentence."""
+    lex = lexicon or load_lexicon()
+    lows = [_lower_same_length(t) for t in texts]
+    return [_analyse(text, low, hits, lex) for text, low, hits in zip(texts, lows, _scan(lows, lex))]
+
+
 def analyse_sentence(text: str, lexicon: HedgeLexicon | None = None) -> SentenceCues:
     """All hedge cues (flagged main or not) and main-clause negation for one sentence."""
-    lex = lexicon or load_lexicon()
-    low = _lower_same_length(text)
-    raw = list(_iter_cues(text, low, lex))
-    neg_hits = [m.start() for m in lex.negation_re.finditer(low)]
-    advice_hits = [m.start() for m in lex.advice_re.finditer(low)]
-    pat_hits = [(m.start(), m.end(), lex.pattern_markers[m.lastgroup]) for m in lex.pattern_re.finditer(low)] if lex.pattern_re is not None else []
+    return analyse_sentences([text], lexicon)[0]
+
+
+def _analyse(text: str, low: str, hits: _Hits, lex: HedgeLexicon) -> SentenceCues:
+    raw = [(s, e, text[s:e], cid, lex.cue_meta[cid][1]) for s, e, cid in hits.cues
+           if not (cid == "modal_may" and _is_month_may(text, s, e, lex))]
+    neg_hits, advice_hits, pat_hits = hits.negation, hits.advice, hits.patterns
     if not raw and not neg_hits and not advice_hits and not pat_hits:
         return _NO_CUES
     spans = subordinate_spans(text, lex)
