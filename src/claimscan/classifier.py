@@ -314,7 +314,7 @@ def featurize(texts: Sequence[str], n_buckets: int = DEFAULT_N_BUCKETS, lexicon:
     """Hash the features of each text; also return each text's hedge-cue analysis.
 
     `ents` (per text) adds the entity features; `headings` (per text, None =
-    unknown) adds the heading feature, unknown ones judged by `looks_like_heading`.
+    unknown) adds the heading feature; a text is a heading when flagged or when `looks_like_heading` says so.
     Both None: neither family (the public hedge corpora).
     """
     lex = lexicon or load_lexicon()
@@ -331,7 +331,8 @@ def featurize(texts: Sequence[str], n_buckets: int = DEFAULT_N_BUCKETS, lexicon:
         cues = all_cues[i]
         if with_entities:
             h = headings[i] if headings is not None else None
-            names = feature_names(text, cues, ents[i], looks_like_heading(text) if h is None else bool(h))
+            # a heading by markup, or by shape: list-item titles and plain-text headings are "other" too
+            names = feature_names(text, cues, ents[i], bool(h) or looks_like_heading(text))
         else:
             names = feature_names(text, cues)
         # de-duplicate per sentence so features stay binary
@@ -407,7 +408,7 @@ class SentenceClassifier:
 
         `ents`: per text, (start, end, label) of its entities (sentence-relative);
         found with the claimscan tagger (`nlp`, default the cached one) when
-        None. `headings`: per text, whether it is a heading (None = judge by shape).
+        None. `headings`: per text, whether it is a heading (None = unknown; the shape decides too).
         """
         batch = self._featurize(texts, ents, headings, nlp)
         z = _row_sums(self.class_w, batch) + _hedge_columns(self.hedge_logits(batch), batch) @ self.class_hedge_coef + self.class_b
@@ -688,7 +689,7 @@ def _train_model(
     `hedge_rows`, or else on the examples themselves (hedge vs not). Entity
     features of the examples come from `ents` or else from the claimscan
     entity tagger (`entity_nlp`), exactly as at inference; `headings` (per
-    example, None = judge by shape) feeds the heading feature.
+    example, None = unknown; the shape decides too) feeds the heading feature.
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold, StratifiedKFold
