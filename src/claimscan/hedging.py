@@ -282,6 +282,13 @@ _THAT_RE = re.compile(r"([\w’'-]+)\s+that\b", re.IGNORECASE)
 _FIRST_WORD_RE = re.compile(r"[\s\"“‘'(]*([A-Za-z][\w’'-]*)")
 _LY_ING_RE = re.compile(r"[\s\"“‘']*(?:[a-z]+ly\s+)?([a-z]+ing)\b", re.IGNORECASE)
 _COORD_RE = re.compile(r"[\s\"“‘']*(?:and|but|or|yet|so)\b", re.IGNORECASE)
+# A clause at the end of the sentence whose verb is epistemic ("..., suggesting that", "..., which
+# appears to") draws the sentence's conclusion: it does not only describe (guidelines §2 rule 1), so
+# its cue decides, as in CoNLL-2010. A describing clause ("..., making it a potential aid") does not.
+_CONCLUDING_PARTICIPLES = {"suggesting", "indicating", "implying"}
+_CONCLUDING_RELATIVE_RE = re.compile(
+    r"\s+(?:suggest(?:s|ed)?|indicat(?:es|ed)|impl(?:ies|ied)|appears? to|seems? to|"
+    r"(?:is|are|was|were) (?:thought|believed|presumed|predicted|proposed) to)\b", re.IGNORECASE)
 
 
 def subordinate_spans(text: str, lexicon: HedgeLexicon | None = None) -> list[tuple[int, int]]:
@@ -319,17 +326,21 @@ def subordinate_spans(text: str, lexicon: HedgeLexicon | None = None) -> list[tu
             else:
                 if _COORD_RE.match(lead):
                     pass
-                elif lex.opener_re.match(lead):
-                    spans.append((off, e))
+                elif m := lex.opener_re.match(lead):
+                    if not (i == n - 1 and lex.relative_re.match(lead) and _CONCLUDING_RELATIVE_RE.match(lead, m.end())):
+                        spans.append((off, e))
                     continue
                 else:
                     m = _LY_ING_RE.match(lead)
                     if m and m.group(1).lower() not in _NOT_PARTICIPLES:
-                        spans.append((off, e))
+                        if i < n - 1 or m.group(1).lower() not in _CONCLUDING_PARTICIPLES:
+                            spans.append((off, e))
                         continue
             # Relative clauses and "such as" lists inside a segment.
             m = lex.relative_re.search(seg)
-            if m:
+            if m and i == n - 1 and _CONCLUDING_RELATIVE_RE.match(text, s + m.end()):
+                seg_end = e
+            elif m:
                 spans.append((s + m.start(), e))
                 seg_end = s + m.start()
             else:
