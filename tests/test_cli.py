@@ -252,3 +252,17 @@ def test_run_killed_while_publishing_completes_on_rerun(tmp_path, monkeypatch):
     monkeypatch.setattr(writers.os, "replace", real_replace)
     assert run(str(corpus), "--out", str(out), "--workers", "1").exit_code == 1
     assert _tables(out) == _tables(reference)
+
+
+def test_console_entry_point_exit_codes_and_messages(tmp_path):
+    # the command leaves with os._exit after flushing: codes and output must survive that
+    version = subprocess.run([sys.executable, "-m", "claimscan.cli", "--version"], capture_output=True, text=True)
+    assert version.returncode == 0 and version.stdout.strip().startswith("claimscan ")
+    missing = subprocess.run(_cli(str(tmp_path / "nope"), "--out", str(tmp_path / "out")), capture_output=True, text=True)
+    assert missing.returncode == 2
+    assert missing.stderr.strip().count("\n") == 0 and "claimscan: error:" in missing.stderr
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Zinc may shorten colds.\n", encoding="utf-8")
+    ok = subprocess.run(_cli(str(tmp_path / "in"), "--out", str(tmp_path / "out")), capture_output=True, text=True)
+    assert ok.returncode == 0
+    assert pd.read_csv(tmp_path / "out" / "sentences.csv")["label"].tolist() == ["hedge"]

@@ -163,5 +163,26 @@ def build_vocabulary_cli(
         fail(f"{error}; install the build dependencies first (see models/vocabulary/NOTICE.md)")
 
 
+def console_main() -> None:
+    """The `claimscan` command: run the app, then leave without tearing the interpreter down.
+
+    Every command has closed its files by the time it returns; the interpreter's own
+    teardown (freeing spaCy, the vocabulary and the lexicon object by object) cost about
+    0.3 s per run, a sixth of start-up.
+    """
+    try:
+        app()
+        code = 0
+    except SystemExit as exit_:
+        if isinstance(exit_.code, int) or exit_.code is None:
+            code = exit_.code or 0
+        else:  # a message
+            print(exit_.code, file=sys.stderr)
+            code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    console_main()
