@@ -80,14 +80,14 @@ hedge F1 on the biological and Pei & Jurgens sets). The kratom gold in
 
 See `config.json` → `evaluation` (written by the build script) and
 `docs/RESULTS.md` for the end-to-end figures. The labelled data follows
-`docs/LABELLING.md` (parts a-d were audited against it on 2026-11-21; parts e
-and f were written to it).
+`docs/LABELLING.md` (parts a-d were audited against it on 2026-11-21; the
+later parts were written to it).
 
 Still weak: news and forum genres (reported speech, quotes, first-person
 reports), vague promotional "other" sentences that name the substance and
-carry a hedge word, and the CoNLL-2010 convention that any cue makes a hedge:
-the guidelines label by the main clause, so "X rose, suggesting that Y" is a
-claim here and a hedge there (docs/RESULTS.md).
+carry a hedge word, and the CoNLL-2010 convention that any cue anywhere makes
+a hedge: the guidelines label by the main clause, so "X contains Y, which may
+affect Z" is a claim here and a hedge there (docs/RESULTS.md).
 """
 
 

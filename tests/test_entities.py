@@ -343,3 +343,20 @@ def test_condition_or_site_with_drug_word_is_a_substance(rule_nlp):
 def test_cyp_symbols_are_mechanisms(rule_nlp):
     assert mentions(rule_nlp, "It inhibits CYP3A4 and CYP2C19.") == [
         ("CYP3A4", "MECHANISM", "cyp3a4"), ("CYP2C19", "MECHANISM", "cyp2c19")]
+
+
+def test_type_map_is_read_strictly(tmp_path):
+    from claimscan.vocabulary import TYPE_MAP_COLUMNS, load_type_map
+
+    rules = load_type_map()
+    assert rules and {r.type for r in rules} <= {"SUBSTANCE", "CONDITION", "MECHANISM", "EXCLUDE"}
+    header = "\t".join(TYPE_MAP_COLUMNS)
+    for row, message in [("mesh\tD\tDRUG\t4.0\tx", "unknown type"), ("mesh\tD\tSUBSTANCE\thigh\tx", "zipf_max"),
+                         ("umls\tD\tSUBSTANCE\t4.0\tx", "unknown source")]:
+        path = tmp_path / "type_map.tsv"
+        path.write_text(f"# comment\n{header}\n{row}\n", encoding="utf-8")
+        with pytest.raises(VocabularyDataError, match=message):
+            load_type_map(path)
+    path.write_text("mesh\tD\tSUBSTANCE\t4.0\tx\n", encoding="utf-8")
+    with pytest.raises(VocabularyDataError, match="header"):
+        load_type_map(path)

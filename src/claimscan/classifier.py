@@ -134,18 +134,19 @@ def _feature_buckets(names: list[str], mask: int) -> set[int]:
         return {table[f] for f in names}
 
 
-def _subject_end(low: str) -> int:
-    m = _MAIN_VERB_RE.search(low)
-    return m.start() if m else len(low) // 2
+def _subject_end(low: str, verb: re.Match[str] | None) -> int:
+    """Where the subject ends: at the first main verb (`_MAIN_VERB_RE` on `low`), else mid-sentence."""
+    return verb.start() if verb else len(low) // 2
 
 
-def _entity_features(low: str, ents: SentenceEntities, feats: list[str], n_main: int) -> None:
+def _entity_features(low: str, ents: SentenceEntities, feats: list[str], n_main: int,
+                     verb: re.Match[str] | None) -> None:
     cue_state = "main_cue" if n_main else "no_main_cue"
     if not ents:
         feats += ("ent:total:0", "ent:types:none", "ent:subj:none", "ent:none&" + cue_state, "ent:subj_none&" + cue_state)
         return
     counts = dict.fromkeys(ENTITY_LABELS, 0)
-    subj_end = _subject_end(low)
+    subj_end = _subject_end(low, verb)
     subj: set[str] = set()
     for s, _, lab in ents:
         if lab in counts:
@@ -277,12 +278,13 @@ def feature_names(text: str, cues: SentenceCues, ents: SentenceEntities | None =
                 feats.append("shape:heading_main_cue")
     # the main clause's subject words and verb: "this approach ensures", "we can harness" (other)
     # against "kratom binds" (claim); the subject is what precedes the first main verb
-    m = _MAIN_VERB_RE.search(lowered)
+    verb = _MAIN_VERB_RE.search(low)
+    m = verb if lowered is low else _MAIN_VERB_RE.search(lowered)  # lowered differs only with cut clauses
     if m:
         feats.append("v:" + m.group(0))
         feats += ["s:" + t for t in _TOKEN_RE.findall(lowered[:m.start()])[-4:]]
     if ents is not None:
-        _entity_features(low, ents, feats, n_main)
+        _entity_features(low, ents, feats, n_main, verb)
         _masked_bigrams(low, ents, feats)
         if other_main:
             feats.append("pat:main_other&ent:" + ("none" if not ents else "some"))

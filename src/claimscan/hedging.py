@@ -406,30 +406,23 @@ def _scan(lows: list[str], lex: HedgeLexicon) -> list[_Hits]:
     joined = _SEPARATOR.join(views)
     hits = [_Hits() for _ in lows]
 
-    def place(m):
-        i = bisect_right(starts, m.start()) - 1
-        start = starts[i]
-        if m.end() > start + len(lows[i]):
-            return None, 0
-        return hits[i], start
+    def per_sentence(regex):
+        """(hits of the sentence, start, end relative to it, match) for each match inside one sentence."""
+        for m in regex.finditer(joined):
+            i = bisect_right(starts, m.start()) - 1
+            off = starts[i]
+            if m.end() <= off + len(lows[i]):
+                yield hits[i], m.start() - off, m.end() - off, m
 
-    for m in lex.cue_re.finditer(joined):
-        h, off = place(m)
-        if h is not None:
-            h.cues.append((m.start() - off, m.end() - off, lex.cue_markers[m.lastgroup]))
-    for m in lex.negation_re.finditer(joined):
-        h, off = place(m)
-        if h is not None:
-            h.negation.append(m.start() - off)
-    for m in lex.advice_re.finditer(joined):
-        h, off = place(m)
-        if h is not None:
-            h.advice.append(m.start() - off)
+    for h, s, e, m in per_sentence(lex.cue_re):
+        h.cues.append((s, e, lex.cue_markers[m.lastgroup]))
+    for h, s, _, _ in per_sentence(lex.negation_re):
+        h.negation.append(s)
+    for h, s, _, _ in per_sentence(lex.advice_re):
+        h.advice.append(s)
     if lex.pattern_re is not None:
-        for m in lex.pattern_re.finditer(joined):
-            h, off = place(m)
-            if h is not None:
-                h.patterns.append((m.start() - off, m.end() - off, lex.pattern_markers[m.lastgroup]))
+        for h, s, e, m in per_sentence(lex.pattern_re):
+            h.patterns.append((s, e, lex.pattern_markers[m.lastgroup]))
     if lex.anchored_re is not None:
         for h, view in zip(hits, views):
             m = lex.anchored_re.match(view)  # "^" holds only at a string's start, so per sentence

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 import gzip
-import mmap
 import importlib.util
 import json
+import mmap
 import re
 import sys
 import time
@@ -161,20 +161,19 @@ def load_type_map(path: Path | None = None) -> list[BranchRule]:
     """The documented vocabulary-branch -> type mapping (data/type_map.tsv)."""
     path = Path(path or DATA_DIR / "type_map.tsv")
     rules = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            line = line.rstrip("\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            cells = line.split("\t")
-            if len(cells) != len(TYPE_MAP_COLUMNS):
-                raise VocabularyDataError(f"{path}:{lineno}: expected columns {TYPE_MAP_COLUMNS}")
-            source, branch, type_, zipf_max, note = cells
-            if source not in {"mesh", "mesh_supp", "doid", "hpo", "go", "unii"}:
-                raise VocabularyDataError(f"{path}:{lineno}: unknown source {source!r}")
-            if type_ not in TYPES + ("EXCLUDE",):
-                raise VocabularyDataError(f"{path}:{lineno}: unknown type {type_!r}")
-            rules.append(BranchRule(source, branch, type_, float(zipf_max), note))
+    for row in _read_tsv(path, TYPE_MAP_COLUMNS):
+        where = f"{path}:{row['_line']}"
+        if row["source"] not in {"mesh", "mesh_supp", "doid", "hpo", "go", "unii"}:
+            raise VocabularyDataError(f"{where}: unknown source {row['source']!r}")
+        if not row["branch"]:
+            raise VocabularyDataError(f"{where}: empty branch")
+        if row["type"] not in TYPES + ("EXCLUDE",):
+            raise VocabularyDataError(f"{where}: unknown type {row['type']!r}")
+        try:
+            zipf_max = float(row["zipf_max"])
+        except ValueError:
+            raise VocabularyDataError(f"{where}: zipf_max must be a number, got {row['zipf_max']!r}") from None
+        rules.append(BranchRule(row["source"], row["branch"], row["type"], zipf_max, row["note"]))
     return rules
 
 
