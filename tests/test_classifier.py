@@ -269,11 +269,12 @@ def test_featurize_hashes_exactly_the_feature_names():
 def test_subject_end_is_the_first_main_verb_word():
     import re
 
-    from claimscan.classifier import _MAIN_VERB_RE, _MAIN_VERBS, _subject_end
+    from claimscan.classifier import _subject_end
+    from claimscan.hedging import MAIN_VERB_RE, MAIN_VERBS
 
     for low in ["kratom leaves contain mitragynine.", "the is-a relation is simple", "showcase shows", "no verb here at all", ""]:
-        words = [m for m in re.finditer(r"[a-z]+", low) if m.group() in _MAIN_VERBS]
-        assert _subject_end(low, _MAIN_VERB_RE.search(low)) == (words[0].start() if words else len(low) // 2)
+        words = [m for m in re.finditer(r"[a-z]+", low) if m.group() in MAIN_VERBS]
+        assert _subject_end(low, MAIN_VERB_RE.search(low)) == (words[0].start() if words else len(low) // 2)
 
 
 def test_masked_bigrams_are_the_bigrams_touching_an_entity():

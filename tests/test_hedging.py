@@ -121,6 +121,21 @@ def test_coordinated_claim_and_hedge_keeps_main_modal():
     assert cue_texts(text) == ["may"]
 
 
+@pytest.mark.parametrize("text, mixed", [
+    # guidelines §2 rule 2: an asserted main clause coordinated with a hedged one
+    ("Nicotine binds acetylcholine receptors, and it may sharpen attention.", True),
+    ("Most users slept longer; the effect may fade with regular use.", True),
+    # a cue that takes a that-complement covers the clauses after it: all of them are suggested
+    ("We suggest that ginseng raises energy in young adults, while in older adults it has no effect.", False),
+    # noun phrases joined by ", and the ...", not clauses
+    ("Zinc may be one of the reasons for faster recovery, and the basis for its use in colds.", False),
+    # a semicolon inside brackets joins nothing
+    ("Cells carrying the translocation t(17; 19) may die by apoptosis.", False),
+])
+def test_coordinated_mixed_clauses(text, mixed):
+    assert analyse_sentence(text).coordinated_mixed is mixed
+
+
 def test_it_is_crucial_to_understand_that_has_no_cue():
     assert find_all_hedge_cues("It is crucial to understand that alcohol damages liver cells.") == []
 

@@ -26,7 +26,7 @@ from spacy.language import Language
 from . import extensions  # noqa: F401  (registers the Doc extensions)
 from .extensions import doc_text
 from .segmenter import looks_like_heading  # heading shape when markup does not tell
-from .hedging import HedgeLexicon, SentenceCues, analyse_sentences, load_lexicon
+from .hedging import MAIN_VERB_RE, HedgeLexicon, SentenceCues, analyse_sentences, load_lexicon
 from .paths import models_dir
 
 LABELS = ("claim", "hedge", "other")
@@ -44,13 +44,6 @@ _SECOND_PERSON = {"you", "your", "yours", "you're", "you’re", "yourself"}
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "in", "on", "for", "to", "with", "by", "at", "from", "its", "vs", "as", "is"}
 
 
-# a cheap stand-in for "the main verb": the first auxiliary, modal or common predicate verb
-_MAIN_VERBS = frozenset(
-    "is are was were be been has have had can could may might will would should must does do did show shows showed help helps cause causes caused reduce reduces reduced increase increases increased contain contains act acts work works bind binds affect affects lead leads led remain remains appear appears seem seems suggest suggests suggested provide provides offer offers require requires play plays interact interacts improve improves lower lowers raise raises block blocks inhibit inhibits found demonstrated indicate indicates indicated varies vary ensure ensures come comes make makes give gives become becomes include includes involve involves produce produces target targets activate activates trigger triggers"
-    .split()
-)
-# the first whole a-z word that is one of _MAIN_VERBS
-_MAIN_VERB_RE = re.compile(r"(?<![a-z])(?:" + "|".join(sorted(_MAIN_VERBS, key=len, reverse=True)) + r")(?![a-z])")
 _DIGIT_RE = re.compile(r"\d")
 # sentence-pattern categories that mark the `other` class
 _OTHER_PATTERN_CATEGORIES = {"advice", "caution", "framing", "care_process", "title"}
@@ -135,7 +128,7 @@ def _feature_buckets(names: list[str], mask: int) -> set[int]:
 
 
 def _subject_end(low: str, verb: re.Match[str] | None) -> int:
-    """Where the subject ends: at the first main verb (`_MAIN_VERB_RE` on `low`), else mid-sentence."""
+    """Where the subject ends: at the first main verb (`MAIN_VERB_RE` on `low`), else mid-sentence."""
     return verb.start() if verb else len(low) // 2
 
 
@@ -278,8 +271,8 @@ def feature_names(text: str, cues: SentenceCues, ents: SentenceEntities | None =
                 feats.append("shape:heading_main_cue")
     # the main clause's subject words and verb: "this approach ensures", "we can harness" (other)
     # against "kratom binds" (claim); the subject is what precedes the first main verb
-    verb = _MAIN_VERB_RE.search(low)
-    m = verb if lowered is low else _MAIN_VERB_RE.search(lowered)  # lowered differs only with cut clauses
+    verb = MAIN_VERB_RE.search(low)
+    m = verb if lowered is low else MAIN_VERB_RE.search(lowered)  # lowered differs only with cut clauses
     if m:
         feats.append("v:" + m.group(0))
         feats += ["s:" + t for t in _TOKEN_RE.findall(lowered[:m.start()])[-4:]]
@@ -921,6 +914,6 @@ def read_labelled_jsonl(paths: Iterable[Path]) -> list[dict[str, Any]]:
                             rows.append({
                                 "text": s["text"], "label": s["label"], "doc_id": doc.get("doc_id", ""),
                                 "substance": str(doc.get("substance", "")).lower(), "genre": doc.get("genre", ""),
-                                "kind": block.get("kind", ""),
+                                "kind": block.get("kind", ""), "part": p.stem,
                             })
     return rows

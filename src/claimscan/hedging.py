@@ -276,6 +276,17 @@ def load_lexicon(path: str | None = None) -> HedgeLexicon:
 
 _COORDINATION_RE = re.compile(r",\s+(?:and|but|yet|while)\s+(?=(?:it|they|this|these|the|its|their|[a-z]+\s+(?:is|are|was|were|has|have)\b))|;\s+", re.IGNORECASE)
 _SEMICOLON_SPLIT_RE = re.compile(r"(;)")
+_THAT_NEXT_RE = re.compile(r"\s+that\b", re.IGNORECASE)
+# a cheap stand-in for "the main verb": the first auxiliary, modal or common predicate verb
+MAIN_VERBS = frozenset(
+    "is are was were be been has have had can could may might will would should must does do did show shows showed help helps cause causes caused reduce reduces reduced increase increases increased contain contains act acts work works bind binds affect affects lead leads led remain remains appear appears seem seems suggest suggests suggested provide provides offer offers require requires play plays interact interacts improve improves lower lowers raise raises block blocks inhibit inhibits found demonstrated indicate indicates indicated varies vary ensure ensures come comes make makes give gives become becomes include includes involve involves produce produces target targets activate activates trigger triggers"
+    .split()
+)
+# the first whole a-z word that is one of MAIN_VERBS
+MAIN_VERB_RE = re.compile(r"(?<![a-z])(?:" + "|".join(sorted(MAIN_VERBS, key=len, reverse=True)) + r")(?![a-z])")
+# a finite verb, roughly: a main verb above, or a past form
+_IRREGULAR_PAST = "slept felt took got grew rose fell went saw kept gave began brought thought told said lost ran drank ate held left meant"
+_VERB_RE = re.compile(MAIN_VERB_RE.pattern + r"|\b[a-z]{2,}ed\b|\b(?:" + "|".join(_IRREGULAR_PAST.split()) + r")\b")
 _SEGMENT_RE = re.compile(r"[^,;:]+[,;:]?")
 _PAREN_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\s[—–]\s?[^—–]*?\s?[—–]\s|—[^—]*—|—[^—]*$|\s–\s[^–]*$")
 _THAT_RE = re.compile(r"([\w’'-]+)\s+that\b", re.IGNORECASE)
@@ -446,6 +457,35 @@ def analyse_sentence(text: str, lexicon: HedgeLexicon | None = None) -> Sentence
     return analyse_sentences([text], lexicon)[0]
 
 
+def _coordination(text: str, low: str, main_cues: list[HedgeCue]) -> tuple[bool, str]:
+    """(coordinated_mixed, asserted clause): one coordinated main clause hedged, another asserted (rule 2).
+
+    Not when the joint sits inside brackets, when the uncued part has no verb
+    ("..., and the basis for ..." joins noun phrases), or when the cue takes a
+    that-complement that runs on over the later clauses ("We suggest that A,
+    while B": both are suggested).
+    """
+    if not main_cues:
+        return False, ""
+    brackets = [m.span() for m in _PAREN_RE.finditer(text)]
+    bounds = [0] + [m.end() for m in _COORDINATION_RE.finditer(text) if not _in_spans(m.start(), brackets)] + [len(text) + 1]
+    if len(bounds) <= 2:
+        return False, ""
+    clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+    cued = [any(s <= c.start < e for c in main_cues) for s, e in clauses]
+    if all(cued) or not any(cued):
+        return False, ""
+    first = cued.index(True)
+    if cued.index(False) > first and any(
+            clauses[first][0] <= c.start < clauses[first][1] and (c.text.lower().endswith(" that") or _THAT_NEXT_RE.match(text, c.end))
+            for c in main_cues):
+        return False, ""
+    s, e = clauses[cued.index(False)]
+    if not _VERB_RE.search(low, s, min(e, len(low))):
+        return False, ""
+    return True, text[s:e]
+
+
 def _analyse(text: str, low: str, hits: _Hits, lex: HedgeLexicon) -> SentenceCues:
     raw = [(s, e, text[s:e], cid, lex.cue_meta[cid][1]) for s, e, cid in hits.cues
            if not (cid == "modal_may" and _is_month_may(text, s, e, lex))]
@@ -457,17 +497,7 @@ def _analyse(text: str, low: str, hits: _Hits, lex: HedgeLexicon) -> SentenceCue
                      for s, e, pid in pat_hits if pid is not None)
     advice_main = any(not _in_spans(pos, spans) for pos in advice_hits)
     cues = tuple(HedgeCue(s, e, t, cid, cat, not _in_spans(s, spans)) for s, e, t, cid, cat in raw)
-    coordinated_mixed, asserted = False, ""
-    main_cues = [c for c in cues if c.main and c.category not in lex.weak_categories]
-    if main_cues:
-        bounds = [0] + [m.end() for m in _COORDINATION_RE.finditer(text)] + [len(text) + 1]
-        if len(bounds) > 2:
-            clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
-            cued = [any(s <= c.start < e for c in main_cues) for s, e in clauses]
-            if any(cued) and not all(cued):
-                coordinated_mixed = True
-                s, e = clauses[cued.index(False)]
-                asserted = text[s:e]
+    coordinated_mixed, asserted = _coordination(text, low, [c for c in cues if c.main and c.category not in lex.weak_categories])
     negated = False
     if neg_hits:
         excluded = [m.span() for m in lex.negation_exceptions.finditer(low)]
