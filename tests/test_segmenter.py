@@ -53,6 +53,8 @@ def split(text):
         ("“Why?” she asked about the dose.", ["“Why?” she asked about the dose."]),
         ("booking a GP visit to ask about it. will report back!", ["booking a GP visit to ask about it.", "will report back!"]),
         ("Doses were taken at 8 p.m. Cognitive tests followed.", ["Doses were taken at 8 p.m.", "Cognitive tests followed."]),
+        # a title abbreviation after a number is a unit: milliseconds, not "Ms."
+        ("No QTc was above 500 ms. Ms. Lee reviewed the traces.", ["No QTc was above 500 ms.", "Ms. Lee reviewed the traces."]),
     ],
 )
 def test_sentences_inside_a_block(text, expected):

@@ -161,7 +161,8 @@ def _ends_sentence(text: str, end_start: int, end_stop: int, line_end: int, rule
         # "approx. twice", "e.g. kratom" continue; "about it. will report back" ends
         return len(word) >= 2 and word.isalpha() and word not in rules.never_final and word not in rules.maybe_final
     if word in rules.never_final:
-        return False
+        # a title never follows a number: "took 500 ms. No one ..." ends (milliseconds)
+        return word in _TITLES and original[:1].islower() and _NUMBER_BEFORE.search(text, max(0, end_start - len(original) - 2), end_start - len(original)) is not None
     # a lone capital is an initial ("J. Smith", "John F. Kennedy") only after a capitalised word
     # or at the start: "vitamin C. Tastes ..." and "5 g. Higher ..." end sentences
     is_initial = len(word) == 1 and word.isalpha() and _initial_context(text, end_start - 1)
@@ -171,6 +172,11 @@ def _ends_sentence(text: str, end_start: int, end_stop: int, line_end: int, rule
         # "U.S. The legality" ends; "U.S. Food and Drug" and "J. Smith" continue
         return next_word.lower() in rules.sentence_starters
     return True
+
+
+# title abbreviations among never_final ("Dr.", "Ms."): lower-case right after a number they are units
+_TITLES = frozenset("dr mr mrs ms prof rev hon gen sgt capt lt col gov sen rep".split())
+_NUMBER_BEFORE = re.compile(r"\d\s?$")
 
 
 def _initial_context(text: str, letter_at: int) -> bool:
