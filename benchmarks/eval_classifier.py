@@ -93,18 +93,17 @@ def eval_all(model: SentenceClassifier, *, speed: bool = True) -> dict:
     if ds is not None:
         with open(ds / "pei_jurgens_sentence_certainty" / "dev.csv", encoding="utf-8", newline="") as fh:
             pei = [r for r in csv.DictReader(fh) if r["label"] in ("claim", "hedge")]
-        probs, _ = model.predict_proba([r["text"] for r in pei])
+        # labels as shipped: classify, with the coordination rule
         y = np.array([int(r["label"] == "hedge") for r in pei])
-        p = (probs.argmax(axis=1) == LABELS.index("hedge")).astype(int)
+        p = np.array([int(r["label"] == "hedge") for r in model.classify([r["text"] for r in pei])])
         res["pei_dev_claim_vs_hedge"] = {
             "macro_f1": (_binary_f1(y, p) + _binary_f1(1 - y, 1 - p)) / 2,
             "hedge_f1": _binary_f1(y, p), "n": len(y),
             "mapping": "gold claim/hedge rows only; predicted other counts as claim",
         }
         _, bio_test = conll_bio_split(ds)
-        probs, _ = model.predict_proba([t for t, _ in bio_test])
         y = np.array([lab for _, lab in bio_test])
-        p = (probs.argmax(axis=1) == LABELS.index("hedge")).astype(int)
+        p = np.array([int(r["label"] == "hedge") for r in model.classify([t for t, _ in bio_test])])
         hp = (model.hedge_proba([t for t, _ in bio_test]) > 0.5).astype(int)
         res["conll_bio_heldout"] = {"hedge_f1": _binary_f1(y, p), "hedge_head_only_f1": _binary_f1(y, hp), "n": len(y)}
     if DEV_SUBSTANCES.is_file():
@@ -118,6 +117,10 @@ def eval_all(model: SentenceClassifier, *, speed: bool = True) -> dict:
                 by_genre[g] = round(eval_three_class(model, [d["text"] for d in sub], [d["label"] for d in sub],
                                                      [d["kind"] == "heading" for d in sub])["macro_f1"], 3)
             r["macro_f1_by_genre"] = by_genre
+            r["macro_f1_by_part"] = {
+                part: round(eval_three_class(model, [d["text"] for d in sub], [d["label"] for d in sub],
+                                             [d["kind"] == "heading" for d in sub])["macro_f1"], 3)
+                for part in sorted({d["part"] for d in dev}) for sub in [[d for d in dev if d["part"] == part]]}
             res["team_dev"] = r
     if speed:
         texts = []
@@ -162,6 +165,7 @@ def _fmt(res: dict) -> str:
             lines.append(f"  {lab:6s} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  (n={s['support']})")
         lines.append(f"  confusion rows=gold cols=pred: {t['confusion (rows gold, cols pred: claim hedge other)']}")
         lines.append(f"  macro-F1 by genre: {t['macro_f1_by_genre']}")
+        lines.append(f"  macro-F1 by part: {t['macro_f1_by_part']}")
     if "speed" in res:
         s = res["speed"]
         lines.append(f"classify speed: {s['words_per_s']:,.0f} words/s ({s['sentences_per_s']:,.0f} sentences/s over {s['n_words']} words; target >= 80k)")
