@@ -83,6 +83,16 @@ def eval_three_class(model: SentenceClassifier, texts: list[str], labels: list[s
     return out
 
 
+def _macro_f1_by(model: SentenceClassifier, rows: list[dict], key: str) -> dict[str, float]:
+    """Macro-F1 of the team rows grouped by `key` (genre, part)."""
+    out = {}
+    for value in sorted({r[key] for r in rows}):
+        sub = [r for r in rows if r[key] == value]
+        out[value] = round(eval_three_class(model, [r["text"] for r in sub], [r["label"] for r in sub],
+                                            [r["kind"] == "heading" for r in sub])["macro_f1"], 3)
+    return out
+
+
 def eval_all(model: SentenceClassifier, *, speed: bool = True) -> dict:
     res: dict = {}
     if KRATOM_GOLD.is_file():
@@ -111,16 +121,8 @@ def eval_all(model: SentenceClassifier, *, speed: bool = True) -> dict:
         if dev:
             r = eval_three_class(model, [d["text"] for d in dev], [d["label"] for d in dev], [d["kind"] == "heading" for d in dev])
             r["substances"] = dev_substances()
-            by_genre = {}
-            for g in sorted({d["genre"] for d in dev}):
-                sub = [d for d in dev if d["genre"] == g]
-                by_genre[g] = round(eval_three_class(model, [d["text"] for d in sub], [d["label"] for d in sub],
-                                                     [d["kind"] == "heading" for d in sub])["macro_f1"], 3)
-            r["macro_f1_by_genre"] = by_genre
-            r["macro_f1_by_part"] = {
-                part: round(eval_three_class(model, [d["text"] for d in sub], [d["label"] for d in sub],
-                                             [d["kind"] == "heading" for d in sub])["macro_f1"], 3)
-                for part in sorted({d["part"] for d in dev}) for sub in [[d for d in dev if d["part"] == part]]}
+            r["macro_f1_by_genre"] = _macro_f1_by(model, dev, "genre")
+            r["macro_f1_by_part"] = _macro_f1_by(model, dev, "part")
             res["team_dev"] = r
     if speed:
         texts = []

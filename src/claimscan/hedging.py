@@ -465,22 +465,23 @@ def _coordination(text: str, low: str, main_cues: list[HedgeCue]) -> tuple[bool,
     that-complement that runs on over the later clauses ("We suggest that A,
     while B": both are suggested).
     """
-    if not main_cues:
+    joints = list(_COORDINATION_RE.finditer(text)) if main_cues else []
+    if joints:
+        brackets = [m.span() for m in _PAREN_RE.finditer(text)]
+        joints = [m for m in joints if not _in_spans(m.start(), brackets)]
+    if not joints:
         return False, ""
-    brackets = [m.span() for m in _PAREN_RE.finditer(text)]
-    bounds = [0] + [m.end() for m in _COORDINATION_RE.finditer(text) if not _in_spans(m.start(), brackets)] + [len(text) + 1]
-    if len(bounds) <= 2:
-        return False, ""
+    bounds = [0] + [m.end() for m in joints] + [len(text) + 1]
     clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
     cued = [any(s <= c.start < e for c in main_cues) for s, e in clauses]
     if all(cued) or not any(cued):
         return False, ""
-    first = cued.index(True)
-    if cued.index(False) > first and any(
+    first, uncued = cued.index(True), cued.index(False)
+    if uncued > first and any(
             clauses[first][0] <= c.start < clauses[first][1] and (c.text.lower().endswith(" that") or _THAT_NEXT_RE.match(text, c.end))
             for c in main_cues):
         return False, ""
-    s, e = clauses[cued.index(False)]
+    s, e = clauses[uncued]
     if not _VERB_RE.search(low, s, min(e, len(low))):
         return False, ""
     return True, text[s:e]

@@ -37,15 +37,17 @@ class SegmentationRules:
     """Abbreviation lists that decide whether a full stop ends a sentence."""
 
     never_final: frozenset[str]  # "e.g", "dr": a following capitalised word never starts a sentence
+    titles: frozenset[str]  # never_final personal titles; lower-case right after a number they are units ("500 ms.")
     maybe_final: frozenset[str]  # "u.s", "etc": ends a sentence when a function word follows
     sentence_starters: frozenset[str]  # lower-cased function words that open sentences
 
     @classmethod
     def from_dict(cls, data: dict) -> "SegmentationRules":
-        keys = {"never_final", "maybe_final", "sentence_starters"}
+        keys = {"never_final", "titles", "maybe_final", "sentence_starters"}
         check_keys(data, keys, keys, "segmentation rules")
         return cls(
             never_final=frozenset(a.lower().rstrip(".") for a in data["never_final"]),
+            titles=frozenset(a.lower().rstrip(".") for a in data["titles"]),
             maybe_final=frozenset(a.lower().rstrip(".") for a in data["maybe_final"]),
             sentence_starters=frozenset(w.lower() for w in data["sentence_starters"]),
         )
@@ -162,7 +164,9 @@ def _ends_sentence(text: str, end_start: int, end_stop: int, line_end: int, rule
         return len(word) >= 2 and word.isalpha() and word not in rules.never_final and word not in rules.maybe_final
     if word in rules.never_final:
         # a title never follows a number: "took 500 ms. No one ..." ends (milliseconds)
-        return word in _TITLES and original[:1].islower() and _NUMBER_BEFORE.search(text, max(0, end_start - len(original) - 2), end_start - len(original)) is not None
+        word_start = end_start - len(original)
+        return (word in rules.titles and original[:1].islower()
+                and _NUMBER_BEFORE.search(text, max(0, word_start - 2), word_start) is not None)
     # a lone capital is an initial ("J. Smith", "John F. Kennedy") only after a capitalised word
     # or at the start: "vitamin C. Tastes ..." and "5 g. Higher ..." end sentences
     is_initial = len(word) == 1 and word.isalpha() and _initial_context(text, end_start - 1)
@@ -174,8 +178,6 @@ def _ends_sentence(text: str, end_start: int, end_stop: int, line_end: int, rule
     return True
 
 
-# title abbreviations among never_final ("Dr.", "Ms."): lower-case right after a number they are units
-_TITLES = frozenset("dr mr mrs ms prof rev hon gen sgt capt lt col gov sen rep".split())
 _NUMBER_BEFORE = re.compile(r"\d\s?$")
 
 
